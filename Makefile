@@ -1,0 +1,82 @@
+# aftersales — the two commands a person needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+VENDOR := aftersales/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test setup venv assets messages migrate static demo serve lint format fuzz \
+        bench-intake check clean
+
+run: setup demo ## install everything, load demo data and serve on http://127.0.0.1:8000
+	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: setup ## the full suite: unit, API, permission and browser tests
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: venv assets messages migrate static
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx \
+	  $(VENDOR)/alpine $(VENDOR)/echarts $(VENDOR)/signature_pad
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts \
+	  $(VENDOR)/bootstrap-icons/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/@alpinejs/csp/dist/cdn.min.js $(VENDOR)/alpine/alpine-csp.min.js
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/signature_pad/dist/signature_pad.umd.min.js* $(VENDOR)/signature_pad/
+	touch $@
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v 0
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v 0
+
+static: venv assets
+	$(PY) manage.py collectstatic --noinput -v 0
+
+demo: venv migrate
+	$(PY) manage.py demo_load
+
+serve: venv
+	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: lint ## what CI checks before the tests
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+fuzz: setup ## schemathesis against the served OpenAPI schema
+	$(PY) bench/fuzz.py
+
+bench-intake: setup ## cases/s through the API vs plain SQL
+	$(PY) bench/intake.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/staticfiles

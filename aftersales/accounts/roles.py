@@ -1,0 +1,87 @@
+"""The roles of requirements.md, as Django groups, and the permissions each one holds.
+
+The table is data, applied by :func:`aftersales.accounts.services.roles_sync` (run by
+``migrate`` through a post-migrate hook and by the demo loader), so that a role's powers are
+read in one place and an administrator can still extend a group.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Service agent")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    TECHNICIAN = "technician", _("Technician")
+    COMPLAINT_OFFICER = "complaint_officer", _("Complaint officer")
+    PARTS_KEEPER = "parts_keeper", _("Parts keeper")
+    SUPERVISOR = "supervisor", _("Service supervisor")
+    AUDITOR = "auditor", _("Quality auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+STAFF_ROLES = [r for r in Role if r != Role.CUSTOMER]
+
+_CASE_WORK = [
+    "cases.view_case",
+    "cases.add_case",
+    "cases.change_case",
+    "cases.reply_case",
+    "cases.note_case",
+    "cases.transition_case",
+    "cases.assign_case",
+    "customers.view_customer",
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.reveal_personal_data",
+    "customers.view_asset",
+    "customers.add_asset",
+    "customers.change_asset",
+    "customers.view_productmodel",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CUSTOMER: [],  # customers act on their own records only; rules live in selectors
+    Role.AGENT: _CASE_WORK,
+    Role.COMPLAINT_OFFICER: [*_CASE_WORK, "cases.handle_complaints"],
+    Role.DISPATCHER: [*_CASE_WORK, "cases.view_all_cases"],
+    Role.TECHNICIAN: [
+        "cases.view_case",
+        "cases.reply_case",
+        "cases.note_case",
+        "cases.transition_case",
+        "customers.view_customer",
+        "customers.view_asset",
+        "customers.view_productmodel",
+    ],
+    Role.PARTS_KEEPER: ["customers.view_productmodel"],
+    Role.SUPERVISOR: [
+        *_CASE_WORK,
+        "cases.view_all_cases",
+        "cases.handle_complaints",
+        "core.browse_auditlog",
+        "customers.view_full_personal_data",
+    ],
+    Role.AUDITOR: [
+        "cases.view_case",
+        "cases.view_all_cases",
+        "customers.view_customer",
+        "customers.view_asset",
+        "customers.view_productmodel",
+        "core.browse_auditlog",
+    ],
+    Role.ADMINISTRATOR: [
+        *_CASE_WORK,
+        "cases.view_all_cases",
+        "cases.handle_complaints",
+        "core.browse_auditlog",
+        "customers.view_full_personal_data",
+        "customers.add_productmodel",
+        "customers.change_productmodel",
+        "accounts.manage_organisation",
+        "accounts.manage_apikeys",
+    ],
+}

@@ -1,0 +1,486 @@
+"""Every write to a case goes through here (style rules 1, 3, 4).
+
+Each service is atomic, takes the acting user, writes a timeline event and an audit record,
+and defers notifications until the transaction commits. Changes to a case's own fields are
+conditional updates on the version the caller saw, so two editors never overwrite each other
+silently: the second gets :class:`VersionConflict`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import Team, User
+from aftersales.core.audit import audit_record, diff, model_snapshot
+from aftersales.core.errors import InvalidInput, TransitionNotAllowed, VersionConflict
+from aftersales.customers.models import Asset, Contact, Customer
+
+from . import notify
+from .attachments import sniff_upload
+from .choices import PRIORITY_RANK, CaseType, Channel, EventKind, Priority, Severity, Status
+from .events import event_add
+from .models import Attachment, Case, CaseCategory, CaseEvent, IdempotencyKey
+from .numbering import case_number_next
+from .schemas import validate_extra
+from .transitions import CUSTOMER, STAFF, SYSTEM, allowed_steps, find_step, initial_status
+
+AUDIT_FIELDS = [
+    "number",
+    "case_type",
+    "channel",
+    "category",
+    "priority",
+    "severity",
+    "status",
+    "title",
+    "description",
+    "customer_demand",
+    "customer",
+    "contact",
+    "asset",
+    "team",
+    "assignee",
+    "extra",
+    "version",
+]
+
+
+def _choice(value: Any, choices: Any, field: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(
+            _("Unknown value “%(value)s” for %(field)s.") % {"value": value, "field": field},
+            code="invalid_choice",
+            detail={"field": field, "allowed": list(choices.values)},
+        )
+    return value
+
+
+def actor_side(actor: User | None) -> str:
+    """Whether the actor acts as staff or as a customer in the transition table."""
+    if actor is None:
+        return SYSTEM
+    if getattr(actor, "is_staff_member", False):
+        return STAFF
+    return CUSTOMER
+
+
+def _save_attachments(
+    *,
+    actor: User | None,
+    case: Case,
+    event: CaseEvent | None,
+    files: list[UploadedFile],
+    public: bool,
+) -> list[Attachment]:
+    checked = [(f, *sniff_upload(f)) for f in files]  # refuse all before storing any
+    saved = []
+    for upload, content_type, ext in checked:
+        att = Attachment(
+            case=case,
+            event=event,
+            original_name=(upload.name or "file")[:200],
+            content_type=content_type,
+            size=upload.size,
+            is_public=public,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+        att.file.save(f"{uuid.uuid4().hex}.{ext}", upload, save=False)
+        att.save()
+        saved.append(att)
+        audit_record(
+            actor=actor,
+            action="attachment.create",
+            obj=att,
+            after={"case": case.number, "name": att.original_name, "type": content_type},
+        )
+    return saved
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: User | None,
+    customer: Customer,
+    case_type: str,
+    channel: str,
+    title: str = "",
+    description: str = "",
+    customer_demand: str = "",
+    priority: str = Priority.NORMAL,
+    severity: str = Severity.GENERAL,
+    category: CaseCategory | None = None,
+    asset: Asset | None = None,
+    contact: Contact | None = None,
+    team: Team | None = None,
+    assignee: User | None = None,
+    extra: dict[str, Any] | None = None,
+    files: list[UploadedFile] | None = None,
+) -> Case:
+    """Register a new case of any type (R1.1–R1.3) and tell the customer it was received."""
+    _choice(case_type, CaseType, "case_type")
+    _choice(channel, Channel, "channel")
+    _choice(priority, Priority, "priority")
+    _choice(severity, Severity, "severity")
+    title = (title or "").strip()
+    description = (description or "").strip()
+    if not title:
+        title = description.splitlines()[0][:60] if description else ""
+    if not title:
+        raise InvalidInput(_("Describe the problem."), code="title_required")
+    if asset is not None and asset.customer_id != customer.pk:
+        raise InvalidInput(
+            _("This product does not belong to the customer."), code="asset_mismatch"
+        )
+    if contact is not None and contact.customer_id != customer.pk:
+        raise InvalidInput(
+            _("This contact does not belong to the customer."), code="contact_mismatch"
+        )
+    if contact is None:
+        contact = customer.contacts.order_by("-is_primary", "id").first()
+    if category is not None and category.case_type and category.case_type != case_type:
+        raise InvalidInput(
+            _("This category belongs to another type of case."), code="category_mismatch"
+        )
+    if assignee is not None and not assignee.is_staff_member:
+        raise InvalidInput(_("Cases can only be assigned to staff."), code="assignee_invalid")
+    clean_extra = validate_extra(case_type, extra)
+    now = timezone.now()
+    case = Case.objects.create(
+        number=case_number_next(timezone.localtime(now).year),
+        case_type=case_type,
+        channel=channel,
+        category=category,
+        priority=priority,
+        severity=severity,
+        status=initial_status(case_type),
+        status_changed_at=now,
+        title=title[:200],
+        description=description,
+        customer_demand=customer_demand[:500],
+        customer=customer,
+        contact=contact,
+        asset=asset,
+        team=team,
+        assignee=assignee,
+        extra=clean_extra,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    event = event_add(
+        case=case,
+        kind=EventKind.CREATED,
+        actor=actor,
+        body=description,
+        data={"channel": channel, "type": case_type},
+    )
+    if files:
+        atts = _save_attachments(actor=actor, case=case, event=event, files=files, public=True)
+        for att in atts:
+            event_add(
+                case=case,
+                kind=EventKind.ATTACHMENT_ADDED,
+                actor=actor,
+                body=att.original_name,
+                data={"attachment": att.pk},
+                is_public=True,
+            )
+    audit_record(
+        actor=actor, action="case.create", obj=case, after=model_snapshot(case, AUDIT_FIELDS)
+    )
+    notify.customer_case_created(case)
+    if assignee is not None:
+        notify.staff_case_assigned(case)
+    return case
+
+
+def case_create_idempotent(
+    *, actor: User, idempotency_key: str | None, **kwargs: Any
+) -> tuple[Case, bool]:
+    """Create a case unless ``actor`` already created one with this key; then return that one.
+
+    Returns ``(case, created)``. Two concurrent requests with one key create one case: the
+    loser's insert of the key fails on the unique constraint and it returns the winner's case.
+    """
+    key = (idempotency_key or "").strip()[:100]
+    if not key:
+        return case_create(actor=actor, **kwargs), True
+    existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("case").first()
+    if existing is not None:
+        return existing.case, False
+    try:
+        with transaction.atomic():
+            case = case_create(actor=actor, **kwargs)
+            IdempotencyKey.objects.create(user=actor, key=key, case=case)
+    except IntegrityError:
+        existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("case").first()
+        if existing is None:
+            raise
+        return existing.case, False
+    return case, True
+
+
+def _conditional_update(case: Case, expected_version: int | None, **values: Any) -> Case:
+    """Apply ``values`` only if nobody changed the case since ``expected_version``."""
+    version = case.version if expected_version is None else expected_version
+    updated = Case.objects.filter(pk=case.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise VersionConflict(
+            _("Someone else changed this case in the meantime. Reload it and try again."),
+            detail={"expected_version": version},
+        )
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *, actor: User, case: Case, expected_version: int | None, changes: dict[str, Any]
+) -> Case:
+    """Change the case's own fields (classification, description, product)."""
+    allowed = {
+        "title",
+        "description",
+        "customer_demand",
+        "priority",
+        "severity",
+        "category",
+        "extra",
+        "asset",
+        "channel",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
+            code="field_not_editable",
+        )
+    values: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "priority":
+            values["priority"] = _choice(value, Priority, "priority")
+            values["priority_rank"] = PRIORITY_RANK[value]
+        elif field == "severity":
+            values["severity"] = _choice(value, Severity, "severity")
+        elif field == "channel":
+            values["channel"] = _choice(value, Channel, "channel")
+        elif field == "extra":
+            values["extra"] = validate_extra(case.case_type, value)
+        elif field == "asset":
+            if value is not None and value.customer_id != case.customer_id:
+                raise InvalidInput(
+                    _("This product does not belong to the customer."), code="asset_mismatch"
+                )
+            values["asset"] = value
+        elif field == "category":
+            if value is not None and value.case_type and value.case_type != case.case_type:
+                raise InvalidInput(
+                    _("This category belongs to another type of case."), code="category_mismatch"
+                )
+            values["category"] = value
+        elif field == "title":
+            if not (value or "").strip():
+                raise InvalidInput(_("Describe the problem."), code="title_required")
+            values["title"] = value.strip()[:200]
+        else:
+            values[field] = value
+    before = model_snapshot(case, AUDIT_FIELDS)
+    case = _conditional_update(case, expected_version, **values)
+    b, a = diff(before, model_snapshot(case, AUDIT_FIELDS))
+    a.pop("version", None)
+    b.pop("version", None)
+    if a:
+        event_add(case=case, kind=EventKind.UPDATED, actor=actor, data={"before": b, "after": a})
+        audit_record(actor=actor, action="case.update", obj=case, before=b, after=a)
+    return case
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor: User | None,
+    case: Case,
+    to_status: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    side: str | None = None,
+) -> Case:
+    """Move a case to another status, if the type's table allows it for this actor."""
+    side = side or actor_side(actor)
+    if to_status not in Status.values:
+        raise InvalidInput(
+            _("Unknown value “%(value)s” for %(field)s.") % {"value": to_status, "field": "status"},
+            code="invalid_choice",
+            detail={"field": "status", "allowed": list(Status.values)},
+        )
+    step = find_step(case.case_type, case.status, to_status)
+    allowed = [s.to.value for s in allowed_steps(case.case_type, case.status, side)]
+    if step is None or side not in step.by:
+        raise TransitionNotAllowed(
+            _("A case in status “%(from)s” cannot move to “%(to)s”.")
+            % {"from": Status(case.status).label, "to": Status(to_status).label},
+            detail={"from": case.status, "to": to_status, "allowed": allowed},
+        )
+    reason = (reason or "").strip()
+    if step.reason_required and not reason:
+        raise InvalidInput(_("Give a reason for this change."), code="reason_required")
+    now = timezone.now()
+    from_status = case.status
+    values: dict[str, Any] = {"status": to_status, "status_changed_at": now}
+    if to_status == Status.RESOLVED:
+        values["resolved_at"] = now
+    if to_status in (Status.CLOSED, Status.CANCELLED):
+        values["closed_at"] = now
+    if from_status in (Status.CLOSED, Status.RESOLVED) and to_status not in (
+        Status.CLOSED,
+        Status.CANCELLED,
+    ):
+        values["closed_at"] = None
+        values["resolved_at"] = None
+    case = _conditional_update(case, expected_version, **values)
+    event_add(
+        case=case,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        body=reason,
+        data={"from": from_status, "to": to_status},
+    )
+    audit_record(
+        actor=actor,
+        action="case.transition",
+        obj=case,
+        before={"status": from_status},
+        after={"status": to_status},
+        reason=reason,
+    )
+    notify.customer_status_changed(case, from_status)
+    return case
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    actor: User,
+    case: Case,
+    team: Team | None,
+    assignee: User | None,
+    expected_version: int | None = None,
+) -> Case:
+    """Give the case to a team and/or a person; both may be cleared."""
+    if assignee is not None and not assignee.is_staff_member:
+        raise InvalidInput(_("Cases can only be assigned to staff."), code="assignee_invalid")
+    if (
+        assignee is not None
+        and team is not None
+        and not team.members.filter(pk=assignee.pk).exists()
+    ):
+        raise InvalidInput(
+            _("%(user)s is not a member of %(team)s.") % {"user": assignee, "team": team},
+            code="assignee_not_in_team",
+        )
+    before = {"team": case.team_id, "assignee": case.assignee_id}
+    if before == {"team": getattr(team, "pk", None), "assignee": getattr(assignee, "pk", None)}:
+        return case
+    case = _conditional_update(case, expected_version, team=team, assignee=assignee)
+    after = {"team": case.team_id, "assignee": case.assignee_id}
+    event_add(
+        case=case,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        data={
+            **{f"{k}_before": v for k, v in before.items()},
+            **after,
+            "team_name": str(team or ""),
+            "assignee_name": str(assignee or ""),
+        },
+    )
+    audit_record(actor=actor, action="case.assign", obj=case, before=before, after=after)
+    if assignee is not None and assignee.pk != before["assignee"]:
+        notify.staff_case_assigned(case)
+    return case
+
+
+@transaction.atomic
+def case_reply(
+    *, actor: User, case: Case, body: str, files: list[UploadedFile] | None = None
+) -> CaseEvent:
+    """A public message on the case: from staff to the customer, or from the customer."""
+    body = (body or "").strip()
+    if not body and not files:
+        raise InvalidInput(_("Write a message."), code="body_required")
+    side = actor_side(actor)
+    if case.status in (Status.CLOSED, Status.CANCELLED) and side == CUSTOMER:
+        raise TransitionNotAllowed(
+            _("This case is closed. Open a new request instead."), code="case_closed"
+        )
+    kind = EventKind.CUSTOMER_REPLY if side == CUSTOMER else EventKind.PUBLIC_REPLY
+    event = event_add(case=case, kind=kind, actor=actor, body=body, is_public=True)
+    if files:
+        _save_attachments(actor=actor, case=case, event=event, files=files, public=True)
+    now = timezone.now()
+    if side == STAFF and case.first_response_at is None:
+        Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
+            first_response_at=now
+        )
+    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    audit_record(
+        actor=actor,
+        action="case.reply",
+        obj=case,
+        after={"event": event.pk, "kind": kind, "attachments": len(files or [])},
+    )
+    case.refresh_from_db()
+    if side == CUSTOMER and case.status == Status.WAITING_CUSTOMER:
+        steps = allowed_steps(case.case_type, case.status, SYSTEM)
+        if steps:
+            case_transition(actor=None, case=case, to_status=steps[0].to, side=SYSTEM)
+    if side == STAFF:
+        notify.customer_reply(case, event)
+    return event
+
+
+@transaction.atomic
+def case_note(
+    *, actor: User, case: Case, body: str, files: list[UploadedFile] | None = None
+) -> CaseEvent:
+    """An internal note that the customer never sees."""
+    body = (body or "").strip()
+    if not body and not files:
+        raise InvalidInput(_("Write a note."), code="body_required")
+    event = event_add(
+        case=case, kind=EventKind.INTERNAL_NOTE, actor=actor, body=body, is_public=False
+    )
+    if files:
+        _save_attachments(actor=actor, case=case, event=event, files=files, public=False)
+    audit_record(actor=actor, action="case.note", obj=case, after={"event": event.pk})
+    return event
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, case: Case, files: list[UploadedFile], public: bool = True
+) -> list[Attachment]:
+    """Attach files to a case outside a message; customers' files are always public."""
+    if not files:
+        raise InvalidInput(_("Choose a file."), code="file_required")
+    if actor_side(actor) == CUSTOMER:
+        public = True
+    atts = _save_attachments(actor=actor, case=case, event=None, files=files, public=public)
+    for att in atts:
+        event_add(
+            case=case,
+            kind=EventKind.ATTACHMENT_ADDED,
+            actor=actor,
+            body=att.original_name,
+            data={"attachment": att.pk},
+            is_public=public,
+        )
+    return atts

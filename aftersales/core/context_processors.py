@@ -1,0 +1,19 @@
+"""Values every page needs: the navigation the user's roles allow."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_staff": False, "nav_customer": False}
+    staff = getattr(user, "is_staff_member", False)
+    return {
+        "nav_staff": staff,
+        "nav_customer": not staff and hasattr(user, "customer"),
+        "nav_can_intake": user.has_perm("cases.add_case"),
+        "nav_can_audit": user.has_perm("core.browse_auditlog"),
+        "nav_is_admin": user.is_staff,
+    }

@@ -1,0 +1,268 @@
+"""Writes for customers, contacts, addresses and assets. Every write is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.accounts.roles import Role
+from aftersales.core.audit import audit_record, diff, model_snapshot
+from aftersales.core.errors import Conflict, InvalidInput
+
+from .choices import CustomerKind, CustomerTier
+from .models import Address, Asset, Contact, Customer, ProductModel
+from .phones import mask_phone, normalize_phone
+
+
+def _check_choice(value: str, choices: Any, field: str) -> None:
+    if value not in choices.values:
+        raise InvalidInput(
+            _("Unknown value “%(value)s” for %(field)s.") % {"value": value, "field": field},
+            code="invalid_choice",
+            detail={"field": field, "allowed": list(choices.values)},
+        )
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: User | None,
+    name: str,
+    phone: str = "",
+    kind: str = CustomerKind.INDIVIDUAL,
+    company_name: str = "",
+    email: str = "",
+    tier: str = CustomerTier.STANDARD,
+    preferred_language: str = "zh-hans",
+    user: User | None = None,
+) -> Customer:
+    """Register a customer, with a primary contact when a phone is given."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Enter the customer's name."), code="name_required")
+    _check_choice(kind, CustomerKind, "kind")
+    _check_choice(tier, CustomerTier, "tier")
+    e164 = normalize_phone(phone) if phone else ""
+    customer = Customer.objects.create(
+        kind=kind,
+        name=name[:100],
+        company_name=company_name[:200],
+        email=email,
+        tier=tier,
+        preferred_language=preferred_language,
+        user=user,
+    )
+    if e164:
+        Contact.objects.create(
+            customer=customer, name=name[:100], phone=e164, email=email, is_primary=True
+        )
+    audit_record(
+        actor=actor,
+        action="customer.create",
+        obj=customer,
+        after={**model_snapshot(customer), "phone": mask_phone(e164)},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor: User, customer: Customer, **changes: Any) -> Customer:
+    """Change a customer's own fields (not contacts)."""
+    allowed = {"name", "company_name", "email", "tier", "kind", "preferred_language", "notes"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+        )
+    if "tier" in changes:
+        _check_choice(changes["tier"], CustomerTier, "tier")
+    if "kind" in changes:
+        _check_choice(changes["kind"], CustomerKind, "kind")
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise InvalidInput(_("Enter the customer's name."), code="name_required")
+    before = model_snapshot(customer)
+    for key, value in changes.items():
+        setattr(customer, key, value)
+    customer.save()
+    b, a = diff(before, model_snapshot(customer))
+    if a:
+        audit_record(actor=actor, action="customer.update", obj=customer, before=b, after=a)
+    return customer
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    actor: User | None,
+    customer: Customer,
+    name: str,
+    phone: str,
+    email: str = "",
+    is_primary: bool = False,
+) -> Contact:
+    """Add a way to reach the customer; the phone is stored in E.164."""
+    e164 = normalize_phone(phone)
+    if Contact.objects.filter(customer=customer, phone=e164).exists():
+        raise Conflict(_("This customer already has that phone number."), code="duplicate_phone")
+    if is_primary:
+        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+    contact = Contact.objects.create(
+        customer=customer,
+        name=(name or customer.name)[:100],
+        phone=e164,
+        email=email,
+        is_primary=is_primary or not customer.contacts.exists(),
+    )
+    audit_record(
+        actor=actor,
+        action="contact.create",
+        obj=contact,
+        after={"customer": customer.pk, "name": contact.name, "phone": mask_phone(e164)},
+    )
+    return contact
+
+
+@transaction.atomic
+def address_add(
+    *,
+    actor: User | None,
+    customer: Customer,
+    street: str,
+    province: str = "",
+    city: str = "",
+    district: str = "",
+    label: str = "",
+    is_default: bool = False,
+) -> Address:
+    if not (street or "").strip():
+        raise InvalidInput(_("Enter the street address."), code="street_required")
+    if is_default:
+        Address.objects.filter(customer=customer, is_default=True).update(is_default=False)
+    address = Address.objects.create(
+        customer=customer,
+        street=street.strip(),
+        province=province,
+        city=city,
+        district=district,
+        label=label,
+        is_default=is_default or not customer.addresses.exists(),
+    )
+    audit_record(actor=actor, action="address.create", obj=address, after=model_snapshot(address))
+    return address
+
+
+@transaction.atomic
+def asset_create(
+    *,
+    actor: User | None,
+    customer: Customer,
+    product_model: ProductModel,
+    serial_number: str = "",
+    vin: str = "",
+    plate_number: str = "",
+    purchase_date: dt.date | None = None,
+    invoice_number: str = "",
+) -> Asset:
+    """Register a product the customer owns; warranty ends are derived, never typed."""
+    serial_number = (serial_number or "").strip().upper()
+    vin = (vin or "").strip().upper()
+    if vin and len(vin) != 17:
+        raise InvalidInput(_("A VIN has 17 characters."), code="vin_invalid")
+    if purchase_date and purchase_date > timezone.localdate():
+        raise InvalidInput(_("The purchase date is in the future."), code="purchase_date_future")
+    asset = Asset(
+        customer=customer,
+        product_model=product_model,
+        serial_number=serial_number,
+        vin=vin,
+        plate_number=plate_number.strip().upper(),
+        purchase_date=purchase_date,
+        invoice_number=invoice_number,
+    )
+    asset.derive_warranty()
+    try:
+        with transaction.atomic():
+            asset.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("This serial number or VIN is already registered."), code="duplicate_asset"
+        ) from exc
+    audit_record(actor=actor, action="asset.create", obj=asset, after=model_snapshot(asset))
+    return asset
+
+
+@transaction.atomic
+def asset_update(*, actor: User, asset: Asset, **changes: Any) -> Asset:
+    allowed = {"serial_number", "vin", "plate_number", "purchase_date", "invoice_number"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+        )
+    before = model_snapshot(asset)
+    for key, value in changes.items():
+        setattr(asset, key, value)
+    if asset.purchase_date and asset.purchase_date > timezone.localdate():
+        raise InvalidInput(_("The purchase date is in the future."), code="purchase_date_future")
+    asset.derive_warranty()
+    try:
+        with transaction.atomic():
+            asset.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("This serial number or VIN is already registered."), code="duplicate_asset"
+        ) from exc
+    b, a = diff(before, model_snapshot(asset))
+    if a:
+        audit_record(actor=actor, action="asset.update", obj=asset, before=b, after=a)
+    return asset
+
+
+def personal_data_reveal(*, actor: User, contact: Contact, reason: str = "") -> str:
+    """Return a contact's full phone number and record that ``actor`` saw it (PIPL access log)."""
+    audit_record(
+        actor=actor,
+        action="personal_data.reveal",
+        obj=contact,
+        object_repr=f"{contact.customer} · {mask_phone(contact.phone)}",
+        reason=reason,
+    )
+    return contact.phone
+
+
+@transaction.atomic
+def customer_signup(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    phone: str,
+    email: str = "",
+    language: str = "zh-hans",
+) -> Customer:
+    """A customer opens a portal account. An existing customer record with the same phone
+    and no account yet is linked instead of duplicated."""
+    e164 = normalize_phone(phone)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("That user name is taken."), code="username_taken")
+    user = User(username=username, email=email, display_name=name, preferred_language=language)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=str(Role.CUSTOMER))[0])
+    existing = (
+        Customer.objects.filter(contacts__phone=e164, user__isnull=True).order_by("id").first()
+    )
+    if existing is not None:
+        existing.user = user
+        existing.save(update_fields=["user", "updated_at"])
+        audit_record(actor=user, action="customer.link_account", obj=existing)
+        return existing
+    return customer_create(
+        actor=user, name=name, phone=e164, email=email, preferred_language=language, user=user
+    )

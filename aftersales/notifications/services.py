@@ -1,0 +1,149 @@
+"""Queueing and delivering notifications through the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Channel, Notification, State
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+CLAIM_LEASE = dt.timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8, 16 … minutes between tries."""
+    return dt.timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def render_message(template: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Render subject and body of ``template`` in ``language``."""
+    ctx = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = render_to_string(f"notifications/{template}_subject.txt", ctx).strip()
+        body = render_to_string(f"notifications/{template}_body.txt", ctx).strip()
+    return " ".join(subject.split())[:200], body
+
+
+def notification_queue(
+    *,
+    channel: str,
+    template: str,
+    recipient: str,
+    context: dict[str, Any],
+    language: str = "zh-hans",
+    case: Any = None,
+    recipient_user: Any = None,
+) -> Notification:
+    """Write the message into the outbox and send it once the transaction commits."""
+    subject, body = render_message(template, language, context)
+    state = State.PENDING if recipient else State.SKIPPED
+    note = Notification.objects.create(
+        channel=channel,
+        template=template,
+        language=language,
+        recipient=recipient,
+        recipient_user=recipient_user,
+        case=case,
+        subject=subject,
+        body=body,
+        state=state,
+        last_error="" if recipient else "no address",
+    )
+    if state == State.PENDING:
+        from .tasks import send_notification
+
+        transaction.on_commit(lambda: send_notification(note.pk))
+    return note
+
+
+def _send(note: Notification) -> None:
+    if note.channel == Channel.EMAIL:
+        EmailMessage(
+            subject=note.subject,
+            body=note.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[note.recipient],
+            headers={"X-Aftersales-Notification": str(note.pk)},
+        ).send(fail_silently=False)
+    elif note.channel == Channel.IN_APP:
+        return
+    else:
+        raise RuntimeError(f"no sender configured for channel {note.channel}")
+
+
+def notification_deliver(notification_id: int) -> str:
+    """Try to send one notification. Safe to call twice or from two workers at once: only the
+    caller that claims the row by a conditional update sends it."""
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, state__in=[State.PENDING, State.FAILED])
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+    )
+    if not claimed:
+        return "not-due"
+    note = Notification.objects.select_related("case").get(pk=notification_id)
+    try:
+        _send(note)
+    except Exception as exc:  # any transport error: record it and retry later
+        log.warning("notification %s failed: %s", note.pk, exc)
+        dead = note.attempts >= MAX_ATTEMPTS
+        with transaction.atomic():
+            Notification.objects.filter(pk=note.pk).update(
+                state=State.DEAD if dead else State.FAILED,
+                next_attempt_at=None if dead else timezone.now() + backoff(note.attempts),
+                last_error=str(exc)[:2000],
+            )
+            if dead and note.case_id:
+                _timeline(note, failed=True)
+        return "dead" if dead else "failed"
+    with transaction.atomic():
+        Notification.objects.filter(pk=note.pk).update(
+            state=State.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+        )
+        if note.case_id:
+            _timeline(note, failed=False)
+    return "sent"
+
+
+def _timeline(note: Notification, *, failed: bool) -> None:
+    from aftersales.cases.choices import EventKind
+    from aftersales.cases.events import event_add
+
+    event_add(
+        case=note.case,
+        kind=EventKind.NOTIFICATION_FAILED if failed else EventKind.NOTIFICATION_SENT,
+        actor=None,
+        body=note.subject,
+        data={
+            "notification": note.pk,
+            "channel": note.channel,
+            "template": note.template,
+            "attempts": note.attempts,
+        },
+    )
+
+
+def notifications_due(limit: int = 200) -> list[int]:
+    """Ids of messages that should have gone out by now (stuck pending, or retry due)."""
+    now = timezone.now()
+    grace = now - dt.timedelta(minutes=1)
+    return list(
+        Notification.objects.filter(
+            Q(state=State.PENDING, next_attempt_at__isnull=True, created_at__lte=grace)
+            | Q(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )

@@ -1,0 +1,24 @@
+"""The JSON API under ``/api/v1`` (OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``)."""
+
+from ninja import NinjaAPI
+
+from aftersales.accounts.api import router as accounts_router
+from aftersales.cases.api import router as cases_router
+from aftersales.core.api import AUTH, install_error_handlers
+from aftersales.customers.api import router as customers_router
+
+api = NinjaAPI(
+    title="aftersales API",
+    version="1",
+    description="After-sales service management: customers, assets, service cases, timeline, "
+    "attachments and status transitions. Authenticate with a browser session (CSRF token "
+    "required for writes) or an `X-API-Key` header.",
+    auth=AUTH,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/v1/", accounts_router)
+api.add_router("/v1/", customers_router)
+api.add_router("/v1/", cases_router)

@@ -1,0 +1,49 @@
+"""Roles, API keys, password hashing and sign-in lockout."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from aftersales.accounts.roles import ROLE_PERMISSIONS, Role
+from aftersales.accounts.services import apikey_authenticate, apikey_create, apikey_revoke
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_is_a_group_with_its_permissions():
+    for role, perms in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=str(role))
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert set(perms) <= held, role
+
+
+def test_argon2_is_the_production_hasher():
+    production = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
+    assert production[0].endswith("Argon2PasswordHasher")
+
+
+def test_api_key_is_stored_hashed_and_can_be_revoked(users):
+    key, plain = apikey_create(actor=users["administrator"], name="小程序", role=Role.AGENT)
+    assert plain.split(".")[1] not in key.hashed_key
+    user = apikey_authenticate(plain)
+    assert user is not None and user.has_role(Role.AGENT) and user.is_integration
+    assert apikey_authenticate(plain + "x") is None
+    assert apikey_authenticate("nonsense") is None
+    apikey_revoke(actor=users["administrator"], key=key)
+    assert apikey_authenticate(plain) is None
+
+
+def test_repeated_failed_logins_lock_the_account(client, users):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "agent", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "agent", "password": "pw-Test-12345"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_works_with_the_right_password(client, users):
+    response = client.post("/accounts/login/", {"username": "agent", "password": "pw-Test-12345"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(users["agent"].pk)

@@ -1,0 +1,37 @@
+"""Audit rows are append-only: nothing in the product can change or delete them (R16.2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aftersales.core.audit import audit_record
+from aftersales.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(users):
+    row = audit_record(actor=users["agent"], action="test.action", object_type="x", object_id=1)
+    row.action = "rewritten"
+    with pytest.raises(PermissionError):
+        row.save()
+    with pytest.raises(PermissionError):
+        row.delete()
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=row.pk).update(action="rewritten")
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=row.pk).delete()
+    assert AuditLog.objects.get(pk=row.pk).action == "test.action"
+
+
+def test_admin_cannot_edit_audit_rows(client, users):
+    admin_user = users["administrator"]
+    admin_user.is_superuser = True
+    admin_user.save()
+    row = audit_record(actor=admin_user, action="test.action", object_type="x", object_id=1)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/core/auditlog/{row.pk}/change/")
+    assert page.status_code == 200  # view only
+    client.post(f"/admin/core/auditlog/{row.pk}/change/", {"action": "rewritten"})
+    assert client.post(f"/admin/core/auditlog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditLog.objects.get(pk=row.pk).action == "test.action"

@@ -52,7 +52,7 @@ def test_failure_retries_with_backoff_then_gives_up(customers):
         assert note.next_attempt_at > timezone.now()
         # not due yet: the sweep leaves it alone
         assert services.notification_deliver(note.pk) == "not-due"
-        for attempt in range(2, services.MAX_ATTEMPTS + 1):
+        for _attempt in range(2, services.MAX_ATTEMPTS + 1):
             Notification.objects.filter(pk=note.pk).update(next_attempt_at=timezone.now())
             result = services.notification_deliver(note.pk)
         assert result == "dead"

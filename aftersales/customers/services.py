@@ -245,9 +245,15 @@ def customer_signup(
     phone: str,
     email: str = "",
     language: str = "zh-hans",
+    consent_privacy: bool = False,
+    consent_marketing: bool = False,
 ) -> Customer:
     """A customer opens a portal account. An existing customer record with the same phone
-    and no account yet is linked instead of duplicated."""
+    and no account yet is linked instead of duplicated.
+
+    ``consent_privacy`` records when the customer accepted the privacy notice (R9.2, PIPL);
+    marketing consent is separate and optional. Both are written to the audit log.
+    """
     e164 = normalize_phone(phone)
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("That user name is taken."), code="username_taken")
@@ -262,7 +268,24 @@ def customer_signup(
         existing.user = user
         existing.save(update_fields=["user", "updated_at"])
         audit_record(actor=user, action="customer.link_account", obj=existing)
-        return existing
-    return customer_create(
-        actor=user, name=name, phone=e164, email=email, preferred_language=language, user=user
+        customer = existing
+    else:
+        customer = customer_create(
+            actor=user, name=name, phone=e164, email=email, preferred_language=language, user=user
+        )
+    if consent_privacy:
+        _consent_record(actor=user, customer=customer, marketing=consent_marketing)
+    return customer
+
+
+def _consent_record(*, actor: User, customer: Customer, marketing: bool) -> None:
+    """Note when the customer accepted the privacy notice and whether marketing is allowed."""
+    customer.consent_recorded_at = timezone.now()
+    customer.consent_marketing = bool(marketing)
+    customer.save(update_fields=["consent_recorded_at", "consent_marketing", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="customer.consent",
+        obj=customer,
+        after={"privacy": True, "marketing": bool(marketing)},
     )

@@ -1,6 +1,315 @@
-# Scaffolding: the customer portal is built in this module.
-def _todo(*args, **kwargs):
-    raise NotImplementedError
+"""The customer portal (R1.6): sign up, submit a request, follow it, reply, confirm the result.
+
+Views check the shape of the input with forms and call the case and customer services; every
+read goes through the selectors, so a customer only ever reaches their own cases (another
+customer's case answers 404). Staff who land here are sent to their queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aftersales.cases import selectors as case_selectors
+from aftersales.cases import services as case_services
+from aftersales.cases.choices import Channel, EventKind, Status
+from aftersales.cases.models import Case
+from aftersales.cases.transitions import CUSTOMER, allowed_steps
+from aftersales.core.errors import DomainError, InvalidInput
+from aftersales.core.pagination import keyset_page
+from aftersales.customers import selectors as customer_selectors
+from aftersales.customers import services as customer_services
+
+from .forms import CaseNewForm, ConfirmForm, ReplyForm, SignupForm, add_domain_error
+
+PAGE_SIZE = 20
+
+# How each step a customer may take is offered on the page. ``open`` actions are shown at
+# once; the others sit behind a disclosure so that a slip of the thumb cancels nothing.
+CUSTOMER_ACTIONS: dict[str, dict[str, Any]] = {
+    Status.CLOSED: {
+        "testid": "confirm-resolved",
+        "label": gettext_lazy("Yes, solved"),
+        "button": "btn-success",
+        "open": True,
+    },
+    Status.IN_PROGRESS: {
+        "testid": "reopen",
+        "label": gettext_lazy("Not solved"),
+        "reason_label": gettext_lazy("What is still wrong?"),
+        "button": "btn-outline-danger",
+        "open": True,
+    },
+    Status.VERIFYING: {
+        "testid": "appeal",
+        "label": gettext_lazy("Ask for a review"),
+        "reason_label": gettext_lazy("Why should we look again?"),
+        "button": "btn-outline-primary",
+        "open": False,
+    },
+    Status.CANCELLED: {
+        "testid": "cancel-request",
+        "label": gettext_lazy("Cancel this request"),
+        "reason_label": gettext_lazy("Why do you cancel it?"),
+        "button": "btn-outline-secondary",
+        "open": False,
+    },
+}
 
 
-case_list = signup = case_new = case_detail = case_reply = case_confirm = _todo
+def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Portal pages are for customers: others sign in first, staff go to their queue."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(user, "is_staff_member", False):
+            return redirect("cases:queue")
+        if not hasattr(user, "customer"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Open a portal account: the customer record, consent, and sign-in in one step."""
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            customer = customer_services.customer_signup(
+                username=data["username"],
+                password=data["password1"],
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                language=_language(),
+                consent_privacy=data["consent_privacy"],
+                consent_marketing=data["consent_marketing"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("portal:case_list")
+    return render(request, "portal/signup.html", {"form": form})
+
+
+@customer_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The customer's own requests, newest first, a page at a time."""
+    qs = case_selectors.case_list(user=request.user).select_related("asset__product_model")
+    cursor = request.GET.get("after") or None
+    try:
+        page = keyset_page(qs, order=["-id"], cursor=cursor, limit=PAGE_SIZE)
+    except InvalidInput:
+        cursor = None
+        page = keyset_page(qs, order=["-id"], cursor=None, limit=PAGE_SIZE)
+    context = {"page": page, "cases": page.items}
+    if request.htmx and cursor:
+        return render(request, "portal/partials/_case_rows.html", context)
+    return render(request, "portal/case_list.html", context)
+
+
+@customer_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    """Submit a request, with photos, for one of my products or one registered on the way."""
+    user = request.user
+    customer = user.customer
+    choices = {
+        "assets": customer_selectors.asset_list(user=user).filter(customer=customer),
+        "product_models": customer_selectors.product_model_list(),
+    }
+    if request.method == "POST":
+        form = CaseNewForm(request.POST, request.FILES, **choices)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    asset = data["asset"]
+                    if form.registers_product:
+                        asset = customer_services.asset_create(
+                            actor=user,
+                            customer=customer,
+                            product_model=data["product_model"],
+                            serial_number=data["serial_number"],
+                            purchase_date=data["purchase_date"],
+                        )
+                    case = case_services.case_create(
+                        actor=user,
+                        customer=customer,
+                        case_type=data["case_type"],
+                        channel=Channel.PORTAL,
+                        title=data["title"],
+                        description=data["description"],
+                        asset=asset,
+                        files=data["files"],
+                    )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("We received your request %(number)s and will answer soon.")
+                    % {"number": case.number},
+                )
+                return redirect("portal:case_detail", number=case.number)
+    else:
+        initial = {"asset": request.GET.get("asset")} if request.GET.get("asset") else {}
+        form = CaseNewForm(initial=initial, **choices)
+    return render(request, "portal/case_new.html", {"form": form})
+
+
+def _timeline(events: list[Any], attachments: list[Any]) -> list[Any]:
+    """Public events with their visible files; a file shown under its message is not
+    listed a second time as a separate "attachment added" line."""
+    by_pk = {a.pk: a for a in attachments}
+    shown: set[int] = set()
+    for ev in events:
+        if ev.kind == EventKind.ATTACHMENT_ADDED:
+            att = by_pk.get(ev.data.get("attachment"))
+            ev.visible_attachments = [att] if att is not None else []
+            continue
+        ev.visible_attachments = [a for a in ev.attachments.all() if a.pk in by_pk]
+        shown.update(a.pk for a in ev.visible_attachments)
+        if ev.kind == EventKind.STATUS_CHANGED:
+            ev.from_label = _status_label(ev.data.get("from"))
+            ev.to_label = _status_label(ev.data.get("to"))
+    return [
+        ev
+        for ev in events
+        if ev.kind != EventKind.ATTACHMENT_ADDED
+        or (ev.visible_attachments and ev.visible_attachments[0].pk not in shown)
+    ]
+
+
+def _status_label(value: str | None) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value or ""
+
+
+def _actions(case: Case) -> list[dict[str, Any]]:
+    steps = allowed_steps(case.case_type, case.status, CUSTOMER)
+    actions = []
+    for step in steps:
+        meta = CUSTOMER_ACTIONS.get(step.to)
+        if meta is not None:
+            actions.append({"to": step.to.value, "reason_required": step.reason_required, **meta})
+    return actions
+
+
+def _render_detail(
+    request: HttpRequest,
+    case: Case,
+    *,
+    reply_form: ReplyForm | None = None,
+    confirm_form: ConfirmForm | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    actions = _actions(case)
+    confirm_to = confirm_form.data.get("to_status") if confirm_form is not None else None
+    attachments = list(case_selectors.attachment_list(user=request.user, case=case))
+    events = case_selectors.case_timeline(user=request.user, case=case)
+    context = {
+        "case": case,
+        "timeline": _timeline(events, attachments),
+        "attachments": attachments,
+        "open_actions": [a for a in actions if a["open"]],
+        "more_actions": [a for a in actions if not a["open"]],
+        "confirm_form": confirm_form,
+        "confirm_to": confirm_to,
+        "reply_form": reply_form or ReplyForm(),
+        "can_reply": case.status not in (Status.CLOSED, Status.CANCELLED),
+        "notice": notice,
+    }
+    template = "portal/partials/_case_body.html" if request.htmx else "portal/case_detail.html"
+    return render(request, template, context, status=status)
+
+
+@customer_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_selectors.case_get_for(user=request.user, number=number)
+    return _render_detail(request, case)
+
+
+@require_POST
+@customer_required
+def case_reply(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer writes on their case; by htmx the case body is redrawn in place."""
+    case = case_selectors.case_get_for(user=request.user, number=number)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            case_services.case_reply(
+                actor=request.user,
+                case=case,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Your message was sent."))
+                return redirect("portal:case_detail", number=case.number)
+            case.refresh_from_db()
+            return _render_detail(request, case, notice=_("Your message was sent."))
+    return _render_detail(request, case, reply_form=form)
+
+
+@require_POST
+@customer_required
+def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
+    """Solved, not solved, or cancel: a status step the transition table allows customers."""
+    case = case_selectors.case_get_for(user=request.user, number=number)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_services.case_transition(
+                actor=request.user,
+                case=case,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            case.refresh_from_db()
+        else:
+            messages.success(request, _confirm_message(case.status))
+            return redirect("portal:case_detail", number=case.number)
+    return _render_detail(request, case, confirm_form=form)
+
+
+def _confirm_message(status: str) -> str:
+    if status == Status.CLOSED:
+        return _("Thank you for confirming. The request is closed.")
+    if status == Status.CANCELLED:
+        return _("The request is cancelled.")
+    return _("We have reopened your request and will look at it again.")

@@ -10,6 +10,8 @@ import pytest
 
 from aftersales.accounts.roles import Role
 
+pytest_plugins = ["aftersales.testing_browser"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -1,0 +1,114 @@
+"""Pytest plugin for the browser tests: real headless Chromium against a live server.
+
+Registered from ``aftersales/conftest.py`` (``pytest_plugins``) so every app's tests can use it.
+Debian's ``chromium`` is used as installed (no ``playwright install``); the live server is
+pytest-django's, and a test that uses it runs with ``transactional_db`` so the server thread
+sees the rows the test writes. Screenshots go to ``test-artifacts/screenshots/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# pytest-playwright's sync API keeps an event loop running in the test thread; without this
+# Django refuses ORM calls from it ("You cannot call this from an async context").
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1366, "height": 900}
+SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip browser tests, rather than fail them, on a machine without Chromium."""
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def live_url(live_server: Any, transactional_db: None) -> str:
+    """The live server's address; the test's data is committed, so the server sees it."""
+    return live_server.url
+
+
+@pytest.fixture
+def browser_page(new_context: Callable[..., Any], live_url: str) -> Callable[..., Any]:
+    """Open a page in a fresh context (own cookies) that asks for Chinese, like a user in China.
+
+    ``browser_page(phone=True)`` gives a 375 px wide phone screen. CSP violations reported by
+    the browser are collected on ``page.csp_errors``.
+    """
+
+    def _open(*, phone: bool = False, language: str = "zh-CN") -> Any:
+        context = new_context(
+            base_url=live_url,
+            locale=language,
+            extra_http_headers={"Accept-Language": f"{language},zh;q=0.9"},
+            viewport=PHONE if phone else DESKTOP,
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.csp_errors = []
+
+        def _console(msg: Any) -> None:
+            if msg.type == "error" and "Content Security Policy" in msg.text:
+                page.csp_errors.append(msg.text)
+
+        page.on("console", _console)
+        return page
+
+    return _open
+
+
+def login_through_form(page: Any, username: str, password: str) -> None:
+    """Sign in through the real login page, as a person would."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form:has(#id_password) button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def browser_login() -> Callable[[Any, str, str], None]:
+    return login_through_form
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, "03-portal-detail")`` saves a full-page PNG and returns its path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def _shot(page: Any, name: str, *, full_page: bool = True) -> Path:
+        safe = re.sub(r"[^\w.-]+", "-", name)
+        path = SCREENSHOT_DIR / f"{safe}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return _shot

@@ -492,3 +492,16 @@ def test_events_from_another_customer_never_leak(client, customers, cases):
         reverse("portal:case_detail", args=[cases["alice_a"].number]),
     ):
         assert "鲍勃的私事" not in client.get(url).content.decode()
+
+
+def test_pages_use_a_fixed_number_of_queries(
+    client, users, customers, cases, django_assert_max_num_queries
+):
+    case = cases["alice_a"]
+    for i in range(6):
+        case_reply(actor=users["agent"], case=case, body=f"第 {i} 次答复", files=[_png()])
+    client.force_login(customers["alice"].user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("portal:case_detail", args=[case.number])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("portal:case_new")).status_code == 200

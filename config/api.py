@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from aftersales.accounts.api import router as accounts_router
 from aftersales.cases.api import router as cases_router
 from aftersales.core.api import AUTH, install_error_handlers
+from aftersales.core.api import router as audit_router
 from aftersales.customers.api import router as customers_router
 
 api = NinjaAPI(
@@ -22,3 +23,4 @@ install_error_handlers(api)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", customers_router)
 api.add_router("/v1/", cases_router)
+api.add_router("/v1/", audit_router)

@@ -6,16 +6,24 @@ comes from a service (DomainError), from input validation, or from access checks
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import re
+from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, SessionAuth
+from ninja.utils import check_csrf
+from pydantic import Field, model_validator
 
-from .errors import DomainError
+from .errors import DomainError, InvalidInput
+from .pagination import Page, keyset_page
 
 
 class ErrorOut(Schema):
@@ -40,7 +48,19 @@ class ApiKeyAuth(APIKeyHeader):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """The browser's signed-in session (CSRF-checked for writes)."""
+    """The browser's signed-in session (CSRF-checked for writes).
+
+    The CSRF check runs only when a user is signed in: a request with neither a session nor
+    a key is answered 401 (not authenticated), not 403.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, _("CSRF check failed. Reload the page and try again."))
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None):
         user = super().authenticate(request, key)
@@ -60,6 +80,69 @@ ERRORS_WRITE = {
     409: ErrorOut,
     422: ErrorOut,
 }
+
+
+# Largest value of a 64-bit primary key: larger ids cannot exist and would overflow the driver.
+MAX_ID = 2**63 - 1
+MAX_VERSION = 2**31 - 1
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION, description="The version you last read.")]
+
+# Text the databases cannot store: NUL (PostgreSQL refuses it) and lone surrogates (no UTF-8).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def has_unstorable_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_UNSTORABLE.search(value))
+    if isinstance(value, dict):
+        return any(has_unstorable_text(k) or has_unstorable_text(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(has_unstorable_text(v) for v in value)
+    return False
+
+
+class InputSchema(Schema):
+    """Base of every request body and query schema: refuses text no database can store."""
+
+    @model_validator(mode="after")
+    def _storable_text(self):
+        for name, value in self.__dict__.items():
+            if has_unstorable_text(value):
+                raise ValueError(
+                    _("“%(field)s” contains characters that cannot be stored.") % {"field": name}
+                )
+        return self
+
+
+def omitted(**kwargs: Any) -> Any:
+    """A PATCH field that may be left out but, when sent, must not be null."""
+
+    def _drop_default(schema: dict[str, Any]) -> None:
+        schema.pop("default", None)
+
+    return Field(default=None, json_schema_extra=_drop_default, **kwargs)
+
+
+def set_fields(payload: Schema, *, exclude: set[str] = frozenset()) -> dict[str, Any]:
+    """The fields a PATCH body actually sent, as a dict (``exclude`` e.g. ``{"version"}``)."""
+    return {
+        name: getattr(payload, name) for name in payload.model_fields_set if name not in exclude
+    }
+
+
+def paginate(qs: QuerySet, *, order: list[str], cursor: str | None, limit: int) -> Page:
+    """:func:`keyset_page`, with a tampered cursor answered as 422 instead of a crash."""
+    try:
+        return keyset_page(qs, order=order, cursor=cursor, limit=limit)
+    except (ValueError, TypeError, OverflowError, DjangoValidationError, DataError) as exc:
+        raise InvalidInput(_("The page cursor is not valid."), code="invalid_cursor") from exc
+
+
+def require(condition: bool, message: str | None = None) -> None:
+    """403 unless ``condition`` holds."""
+    if not condition:
+        forbid(message)
 
 
 def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
@@ -92,7 +175,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = [
             {
                 "field": ".".join(
-                    str(p) for p in err.get("loc", []) if p not in ("body", "query", "payload")
+                    str(p)
+                    for p in err.get("loc", [])
+                    if p not in ("body", "query", "path", "header", "form", "payload", "filters")
                 ),
                 "error": err.get("msg", ""),
             }
@@ -120,3 +205,71 @@ def install_error_handlers(api: NinjaAPI) -> None:
             error_body(codes.get(exc.status_code, "error"), str(exc.message)),
             status=exc.status_code,
         )
+
+
+# --- the audit log (read-only) ---------------------------------------------------------------
+
+router = Router(tags=["audit"])
+
+
+class AuditQuery(InputSchema):
+    action: str = Field("", max_length=64, description="e.g. case.transition")
+    object_type: str = Field("", max_length=64, description="e.g. cases.case")
+    object_id: str = Field("", max_length=64)
+    actor: str = Field("", max_length=150, description="User name")
+    cursor: str = Field("", max_length=500, description="`next_cursor` of the last page")
+    limit: int = Field(50, ge=1, le=200)
+
+
+class AuditOut(Schema):
+    id: int
+    created_at: dt.datetime
+    actor: str = Field(description="User name, or the system")
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: Any = None
+    after: Any = None
+    reason: str
+    ip_address: str | None
+
+
+class AuditPageOut(Schema):
+    items: list[AuditOut]
+    next_cursor: str | None
+
+
+@router.get("/audit", response={200: AuditPageOut, **ERRORS_READ}, summary="The audit log")
+def audit_list(request: HttpRequest, filters: Query[AuditQuery]):
+    """Audited actions, newest first (R16.2). Read-only: records cannot be changed."""
+    from .models import AuditLog
+
+    require(request.auth.has_perm("core.browse_auditlog"))
+    qs = AuditLog.objects.all()
+    for name in ("action", "object_type", "object_id"):
+        value = getattr(filters, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    if filters.actor:
+        qs = qs.filter(actor_label=filters.actor)
+    page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
+    return {
+        "items": [
+            {
+                "id": r.pk,
+                "created_at": r.created_at,
+                "actor": r.actor_label,
+                "action": r.action,
+                "object_type": r.object_type,
+                "object_id": r.object_id,
+                "object_repr": r.object_repr,
+                "before": r.before,
+                "after": r.after,
+                "reason": r.reason,
+                "ip_address": r.ip_address,
+            }
+            for r in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }

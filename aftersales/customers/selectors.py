@@ -81,3 +81,20 @@ def product_model_list() -> QuerySet[ProductModel]:
 
 def sees_full_personal_data(user: User) -> bool:
     return user.is_superuser or user.has_perm("customers.view_full_personal_data")
+
+
+def customer_list_search(*, user: User, text: str = "") -> QuerySet[Customer]:
+    """The customers ``user`` may see, narrowed like :func:`customer_search` but left as a
+    queryset so that lists can paginate it: the start of a name or company, or 4+ digits of a
+    phone. A subquery (not a join) keeps one row per customer."""
+    qs = customer_list(user=user)
+    text = (text or "").strip()
+    if not text:
+        return qs
+    cond = Q(name__istartswith=text) | Q(company_name__istartswith=text)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 4:
+        if digits.startswith("86") and len(digits) > 11:
+            digits = digits[2:]
+        cond |= Q(pk__in=Contact.objects.filter(phone__contains=digits).values("customer_id"))
+    return qs.filter(cond)

@@ -1,0 +1,201 @@
+"""Request and response shapes of the cases API.
+
+Choices are ``Literal`` so the OpenAPI schema lists them; the services check them again for
+every other caller. String lengths mirror the model columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from aftersales.core.api import MAX_ID, InputSchema, ObjectId, Version, omitted
+
+from .choices import CaseType, Channel, EventKind, Priority, Severity, Status
+from .filters import SORTS, STATE_CHOICES
+
+CaseTypeValue = Literal[tuple(CaseType.values)]
+ChannelValue = Literal[tuple(Channel.values)]
+PriorityValue = Literal[tuple(Priority.values)]
+SeverityValue = Literal[tuple(Severity.values)]
+StatusValue = Literal[tuple(Status.values)]
+EventKindValue = Literal[tuple(EventKind.values)]
+SortValue = Literal[tuple(SORTS)]
+StateValue = Literal[tuple(v for v, _label in STATE_CHOICES)]
+
+CASE_NUMBER_PATTERN = r"^[A-Za-z0-9-]{1,20}$"
+
+
+class CaseQuery(InputSchema):
+    """The agent queue's filter (:class:`aftersales.cases.filters.CaseFilterForm`) as query
+    parameters; repeat a list parameter to give several values."""
+
+    case_type: list[CaseTypeValue] = Field(default_factory=list)
+    status: list[StatusValue] = Field(default_factory=list)
+    state: StateValue = omitted()
+    priority: list[PriorityValue] = Field(default_factory=list)
+    channel: list[ChannelValue] = Field(default_factory=list)
+    team: str = Field("", max_length=40, description="Team code")
+    assignee: str = Field("", max_length=150, description="“me”, “none” or a user name")
+    customer: int = omitted(ge=1, le=MAX_ID, description="Customer id")
+    q: str = Field("", max_length=100, description="Case number or part of the title")
+    sort: SortValue = omitted()
+    cursor: str = Field("", max_length=500, description="`next_cursor` of the last page")
+    limit: int = Field(50, ge=1, le=200)
+
+
+# --- out -------------------------------------------------------------------------------------
+
+
+class CaseCustomerOut(Schema):
+    id: int
+    name: str
+
+
+class CaseContactOut(Schema):
+    id: int
+    name: str
+    phone: str = Field(description="Masked (138****5678) unless the caller may see it whole")
+
+
+class CaseAssetOut(Schema):
+    id: int
+    product_model: str
+    product_model_name: str
+    serial_number: str
+    vin: str
+    purchase_date: dt.date | None
+    warranty_end: dt.date | None
+    main_parts_warranty_end: dt.date | None
+    in_warranty: bool | None
+
+
+class CaseListItemOut(Schema):
+    number: str
+    case_type: CaseTypeValue
+    channel: ChannelValue
+    status: StatusValue
+    status_label: str
+    priority: PriorityValue
+    severity: SeverityValue
+    title: str
+    category: str | None = Field(description="Category code")
+    customer: CaseCustomerOut
+    asset_id: int | None
+    team: str | None = Field(description="Team code; hidden from customers")
+    assignee: str | None = Field(description="User name; hidden from customers")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    status_changed_at: dt.datetime | None
+    version: int
+
+
+class CaseOut(CaseListItemOut):
+    description: str
+    customer_demand: str
+    extra: dict[str, Any]
+    contact: CaseContactOut | None
+    asset: CaseAssetOut | None
+    is_open: bool
+    first_response_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+class CasePageOut(Schema):
+    items: list[CaseListItemOut]
+    next_cursor: str | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    is_public: bool
+    created_at: dt.datetime
+    url: str
+
+
+class EventOut(Schema):
+    id: int
+    kind: EventKindValue
+    kind_label: str
+    actor: str | None
+    created_at: dt.datetime
+    is_public: bool
+    body: str
+    data: dict[str, Any]
+    attachments: list[AttachmentOut]
+
+
+class StepOut(Schema):
+    to_status: StatusValue
+    label: str
+    reason_required: bool
+
+
+class TransitionsOut(Schema):
+    status: StatusValue
+    version: int
+    steps: list[StepOut]
+
+
+# --- in --------------------------------------------------------------------------------------
+
+
+class CaseIn(InputSchema):
+    customer_id: ObjectId | None = Field(
+        None, description="Required for staff; customers always create for themselves"
+    )
+    case_type: CaseTypeValue
+    channel: ChannelValue | None = Field(
+        None, description="Staff only; defaults to api for API keys, hotline otherwise"
+    )
+    title: str = Field("", max_length=200)
+    description: str = Field("", max_length=20000)
+    customer_demand: str = Field("", max_length=500)
+    priority: PriorityValue = Priority.NORMAL.value
+    severity: SeverityValue = Severity.GENERAL.value
+    category: str | None = Field(None, max_length=60, description="Category code")
+    asset_id: ObjectId | None = None
+    contact_id: ObjectId | None = None
+    team: str | None = Field(None, max_length=40, description="Team code (staff only)")
+    assignee: str | None = Field(None, max_length=150, description="User name (staff only)")
+    extra: dict[str, Any] = Field(
+        default_factory=dict, description="The fields of the case type (see the service docs)"
+    )
+
+
+class CasePatch(InputSchema):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Version
+    title: str = omitted(min_length=1, max_length=200)
+    description: str = omitted(max_length=20000)
+    customer_demand: str = omitted(max_length=500)
+    priority: PriorityValue = omitted()
+    severity: SeverityValue = omitted()
+    channel: ChannelValue = omitted()
+    category: str | None = omitted(max_length=60, description="Category code; null clears it")
+    asset_id: ObjectId | None = omitted(description="null clears it")
+    extra: dict[str, Any] = omitted()
+
+
+class MessageIn(InputSchema):
+    body: str = Field(min_length=1, max_length=20000)
+
+
+class TransitionIn(InputSchema):
+    to_status: StatusValue
+    reason: str = Field("", max_length=500)
+    version: Version
+
+
+class AssignmentIn(InputSchema):
+    team: str | None = Field(None, max_length=40, description="Team code; null clears it")
+    assignee: str | None = Field(None, max_length=150, description="User name; null clears it")
+    version: Version

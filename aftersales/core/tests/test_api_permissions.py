@@ -1,0 +1,348 @@
+"""The API's permission matrix: every endpoint as anonymous, a role without the right, a
+customer, an agent of team A (session) and an administrator (API key).
+
+Add a row to ``MATRIX`` when an endpoint is added. Object endpoints point at Alice's records;
+``test_other_customers_records_are_invisible`` and ``test_other_teams_case_is_invisible``
+point the same rows at records the caller may not see and check that nothing changed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.services import apikey_create
+from aftersales.cases.models import Attachment, Case, CaseEvent
+from aftersales.cases.services import attachment_add
+from aftersales.core.models import AuditLog
+from aftersales.core.testing import image_bytes
+from aftersales.customers.models import Address, Asset, Contact, Customer
+
+pytestmark = pytest.mark.django_db
+
+PNG = image_bytes("PNG")
+ACTORS = ["anonymous", "parts_keeper", "alice", "agent", "admin_key"]
+UPLOAD = object()  # marker: send a multipart upload instead of JSON
+
+
+def upload():
+    return {"files": SimpleUploadedFile("photo.png", PNG, content_type="image/png")}
+
+
+# (id, method, path, payload, expected status per ACTORS)
+MATRIX = [
+    ("me", "get", "/api/v1/me", None, "401 200 200 200 200"),
+    ("teams", "get", "/api/v1/teams", None, "401 200 403 200 200"),
+    ("product_models", "get", "/api/v1/product-models", None, "401 200 200 200 200"),
+    ("customer_list", "get", "/api/v1/customers?q=张", None, "401 403 403 200 200"),
+    (
+        "customer_create",
+        "post",
+        "/api/v1/customers",
+        {"name": "王五", "phone": "13700001111"},
+        "401 403 403 201 201",
+    ),
+    ("customer_get", "get", "/api/v1/customers/{customer}", None, "401 403 200 200 200"),
+    (
+        "customer_patch",
+        "patch",
+        "/api/v1/customers/{customer}",
+        {"notes": "VIP 客户"},
+        "401 403 403 200 200",
+    ),
+    ("contact_list", "get", "/api/v1/customers/{customer}/contacts", None, "401 403 200 200 200"),
+    (
+        "contact_add",
+        "post",
+        "/api/v1/customers/{customer}/contacts",
+        {"name": "张太太", "phone": "13600002222"},
+        "401 403 201 201 201",
+    ),
+    ("address_list", "get", "/api/v1/customers/{customer}/addresses", None, "401 403 200 200 200"),
+    (
+        "address_add",
+        "post",
+        "/api/v1/customers/{customer}/addresses",
+        {"street": "张江路 100 号", "city": "上海"},
+        "401 403 201 201 201",
+    ),
+    (
+        "contact_reveal",
+        "post",
+        "/api/v1/contacts/{contact}/reveal",
+        {"reason": "回访"},
+        "401 403 403 200 200",
+    ),
+    ("asset_list", "get", "/api/v1/assets", None, "401 403 200 200 200"),
+    (
+        "asset_create",
+        "post",
+        "/api/v1/assets",
+        {"customer_id": "{customer}", "product_model": "KFR-35GW", "serial_number": "SN-NEW-1"},
+        "401 403 403 201 201",
+    ),
+    ("asset_get", "get", "/api/v1/assets/{asset}", None, "401 403 200 200 200"),
+    (
+        "asset_patch",
+        "patch",
+        "/api/v1/assets/{asset}",
+        {"invoice_number": "INV-9"},
+        "401 403 403 200 200",
+    ),
+    ("case_list", "get", "/api/v1/cases", None, "401 403 200 200 200"),
+    (
+        "case_create",
+        "post",
+        "/api/v1/cases",
+        {"customer_id": "{customer}", "case_type": "consultation", "title": "如何清洗滤网"},
+        "401 403 201 201 201",
+    ),
+    ("case_get", "get", "/api/v1/cases/{case}", None, "401 403 200 200 200"),
+    (
+        "case_patch",
+        "patch",
+        "/api/v1/cases/{case}",
+        {"version": 1, "priority": "high"},
+        "401 403 403 200 200",
+    ),
+    ("timeline", "get", "/api/v1/cases/{case}/timeline", None, "401 403 200 200 200"),
+    (
+        "reply",
+        "post",
+        "/api/v1/cases/{case}/replies",
+        {"body": "请问什么时候上门？"},
+        "401 403 201 201 201",
+    ),
+    ("note", "post", "/api/v1/cases/{case}/notes", {"body": "备件已订"}, "401 403 403 201 201"),
+    ("transitions", "get", "/api/v1/cases/{case}/transitions", None, "401 403 200 200 200"),
+    (
+        "transition",
+        "post",
+        "/api/v1/cases/{case}/transitions",
+        {"to_status": "cancelled", "reason": "已自行解决", "version": 1},
+        "401 403 200 200 200",
+    ),
+    (
+        "assignment",
+        "post",
+        "/api/v1/cases/{case}/assignment",
+        {"team": "hotline", "assignee": "agent", "version": 1},
+        "401 403 403 200 200",
+    ),
+    ("attachment_list", "get", "/api/v1/cases/{case}/attachments", None, "401 403 200 200 200"),
+    (
+        "attachment_upload",
+        "post",
+        "/api/v1/cases/{case}/attachments",
+        UPLOAD,
+        "401 403 201 201 201",
+    ),
+    ("attachment_get", "get", "/api/v1/attachments/{attachment}", None, "401 403 200 200 200"),
+    ("audit", "get", "/api/v1/audit", None, "401 403 403 403 200"),
+]
+
+
+@pytest.fixture
+def world(users, customers, cases):
+    """Alice's and Bob's records, one public attachment on each of their cases."""
+    alice, bob = customers["alice"], customers["bob"]
+    atts = {}
+    for key, case in (("alice", cases["alice_a"]), ("bob", cases["bob_b"])):
+        upload_file = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
+        atts[key] = attachment_add(actor=users["agent"], case=case, files=[upload_file])[0]
+    case_a, case_b = (Case.objects.get(pk=cases[k].pk) for k in ("alice_a", "bob_b"))
+    return {
+        "users": users,
+        "alice": {
+            "customer": alice.pk,
+            "contact": alice.contacts.first().pk,
+            "asset": alice.assets.first().pk,
+            "case": case_a.number,
+            "attachment": atts["alice"].pk,
+            "version": case_a.version,
+        },
+        "bob": {
+            "customer": bob.pk,
+            "contact": bob.contacts.first().pk,
+            "asset": bob.assets.first().pk,
+            "case": case_b.number,
+            "attachment": atts["bob"].pk,
+            "version": case_b.version,
+        },
+        "alice_user": alice.user,
+    }
+
+
+def client_for(actor: str, world) -> tuple[Client, dict]:
+    """A client signed in as ``actor`` and the extra headers it must send."""
+    client = Client()
+    if actor == "anonymous":
+        return client, {}
+    if actor == "admin_key":
+        _, secret = apikey_create(actor=None, name="ERP", role=Role.ADMINISTRATOR)
+        return client, {"HTTP_X_API_KEY": secret}
+    user = world["alice_user"] if actor == "alice" else world["users"][actor]
+    client.force_login(user)
+    return client, {}
+
+
+def fill(value, ids: dict):
+    """Put the target's ids into a path or payload template."""
+    if isinstance(value, str):
+        if value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+            return ids[value[1:-1]]
+        return value.format(**ids)
+    if isinstance(value, dict):
+        out = {k: fill(v, ids) for k, v in value.items()}
+        if "version" in out:
+            out["version"] = ids["version"]
+        return out
+    return value
+
+
+def call(client: Client, method: str, path: str, payload, headers: dict):
+    if payload is UPLOAD:
+        return client.post(path, data=upload(), **headers)
+    if payload is None:
+        return getattr(client, method)(path, **headers)
+    return getattr(client, method)(
+        path, data=json.dumps(payload), content_type="application/json", **headers
+    )
+
+
+def snapshot() -> dict:
+    """Row counts and versions that a refused request must leave as they were."""
+    return {
+        "cases": Case.objects.count(),
+        "versions": dict(Case.objects.values_list("number", "version")),
+        "statuses": dict(Case.objects.values_list("number", "status")),
+        "events": CaseEvent.objects.count(),
+        "attachments": Attachment.objects.count(),
+        "customers": list(Customer.objects.values_list("pk", "notes", "name")),
+        "contacts": Contact.objects.count(),
+        "addresses": Address.objects.count(),
+        "assets": list(Asset.objects.values_list("pk", "invoice_number")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload", "expected"),
+    [pytest.param(m, p, d, e, id=i) for i, m, p, d, e in MATRIX],
+)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_matrix(world, actor, method, path, payload, expected):
+    client, headers = client_for(actor, world)
+    want = int(expected.split()[ACTORS.index(actor)])
+    before = snapshot()
+    response = call(
+        client, method, fill(path, world["alice"]), fill(payload, world["alice"]), headers
+    )
+    assert response.status_code == want, response.content[:500]
+    if want >= 400:
+        body = response.json()
+        assert set(body) == {"code", "message", "detail"}
+        # Nothing is written by a refused request (the audit of reads aside).
+        assert snapshot() == before
+
+
+OBJECT_ROWS = [row for row in MATRIX if "{" in row[2]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [pytest.param(m, p, d, id=i) for i, m, p, d, _ in OBJECT_ROWS if i != "contact_reveal"],
+)
+def test_other_customers_records_are_invisible(world, method, path, payload):
+    """Alice aims every object endpoint at Bob's records: 404, nothing changed."""
+    client, headers = client_for("alice", world)
+    before = snapshot()
+    audit_before = AuditLog.objects.count()
+    response = call(client, method, fill(path, world["bob"]), fill(payload, world["bob"]), headers)
+    assert response.status_code == 404, response.content[:500]
+    assert response.json()["code"] == "not_found"
+    assert snapshot() == before
+    assert AuditLog.objects.count() == audit_before
+
+
+CASE_ROWS = [row for row in OBJECT_ROWS if "{case}" in row[2] or "{attachment}" in row[2]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"), [pytest.param(m, p, d, id=i) for i, m, p, d, _ in CASE_ROWS]
+)
+def test_other_teams_case_is_invisible(world, method, path, payload):
+    """An agent of team A aims every case endpoint at Bob's team-B case: 404, nothing changed."""
+    client, headers = client_for("agent", world)
+    before = snapshot()
+    response = call(client, method, fill(path, world["bob"]), fill(payload, world["bob"]), headers)
+    assert response.status_code == 404, response.content[:500]
+    assert snapshot() == before
+
+
+def test_customer_cannot_see_an_internal_attachment_on_their_own_case(world, users, cases):
+    upload_file = SimpleUploadedFile("internal.png", PNG, content_type="image/png")
+    internal = attachment_add(
+        actor=users["agent"], case=cases["alice_a"], files=[upload_file], public=False
+    )[0]
+    client, _ = client_for("alice", world)
+    assert client.get(f"/api/v1/attachments/{internal.pk}").status_code == 404
+    listed = client.get(f"/api/v1/cases/{world['alice']['case']}/attachments").json()
+    assert internal.pk not in [a["id"] for a in listed]
+    staff, _ = client_for("agent", world)
+    assert staff.get(f"/api/v1/attachments/{internal.pk}").status_code == 200
+
+
+def test_unknown_or_revoked_api_key_is_401(world):
+    from aftersales.accounts.services import apikey_revoke
+
+    key, secret = apikey_create(actor=None, name="Shop", role=Role.AGENT)
+    client = Client()
+    assert client.get("/api/v1/me", HTTP_X_API_KEY=secret).status_code == 200
+    assert client.get("/api/v1/me", HTTP_X_API_KEY=secret + "x").status_code == 401
+    apikey_revoke(actor=world["users"]["administrator"], key=key)
+    response = client.get("/api/v1/me", HTTP_X_API_KEY=secret)
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_session_writes_need_the_csrf_token_and_api_keys_do_not(world):
+    number = world["alice"]["case"]
+    path = f"/api/v1/cases/{number}/notes"
+    body = json.dumps({"body": "内部备注"})
+    events = CaseEvent.objects.count()
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["users"]["agent"])
+    assert client.get(f"/api/v1/cases/{number}").status_code == 200  # reads need no token
+    refused = client.post(path, data=body, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "forbidden"
+    assert CaseEvent.objects.count() == events
+
+    token = _get_new_csrf_string()
+    client.cookies["csrftoken"] = token
+    accepted = client.post(path, data=body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code == 201
+    assert CaseEvent.objects.count() == events + 1
+
+    _, secret = apikey_create(actor=None, name="CRM", role=Role.ADMINISTRATOR)
+    keyed = Client(enforce_csrf_checks=True).post(
+        path, data=body, content_type="application/json", HTTP_X_API_KEY=secret
+    )
+    assert keyed.status_code == 201
+
+
+def test_anonymous_write_is_401_not_a_csrf_failure(world):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/cases",
+        data=json.dumps({"case_type": "consultation"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"

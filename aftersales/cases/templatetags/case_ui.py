@@ -1,0 +1,140 @@
+"""Small display helpers for the case screens: badges, labels, warranty state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.cases.choices import Channel, EventKind, Priority, Status
+from aftersales.cases.models import Case
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    Status.NEW: "text-bg-primary",
+    Status.ACCEPTED: "text-bg-info",
+    Status.VERIFYING: "text-bg-info",
+    Status.IN_PROGRESS: "text-bg-warning",
+    Status.WAITING_CUSTOMER: "text-bg-secondary",
+    Status.WAITING_THIRD_PARTY: "text-bg-secondary",
+    Status.APPROVED: "text-bg-success",
+    Status.HELD: "text-bg-secondary",
+    Status.ADOPTED: "text-bg-success",
+    Status.REJECTED: "text-bg-danger",
+    Status.RESOLVED: "text-bg-success",
+    Status.CLOSED: "text-bg-dark",
+    Status.CANCELLED: "text-bg-light border",
+}
+PRIORITY_CLASSES = {
+    Priority.LOW: "text-bg-light border",
+    Priority.NORMAL: "text-bg-secondary",
+    Priority.HIGH: "text-bg-warning",
+    Priority.URGENT: "text-bg-danger",
+}
+# What the button for a step says; reopening steps say so.
+STEP_LABELS = {
+    Status.ACCEPTED: _("Accept"),
+    Status.VERIFYING: _("Verify"),
+    Status.IN_PROGRESS: _("Start work"),
+    Status.WAITING_CUSTOMER: _("Wait for customer"),
+    Status.WAITING_THIRD_PARTY: _("Wait for third party"),
+    Status.APPROVED: _("Approve"),
+    Status.HELD: _("Put on hold"),
+    Status.ADOPTED: _("Adopt"),
+    Status.REJECTED: _("Reject"),
+    Status.RESOLVED: _("Mark resolved"),
+    Status.CLOSED: _("Close"),
+    Status.CANCELLED: _("Cancel case"),
+}
+REOPEN_FROM = {Status.RESOLVED, Status.CLOSED, Status.REJECTED}
+
+
+def _label(choices: Any, value: Any) -> Any:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def status_label(value: str) -> Any:
+    return _label(Status, value)
+
+
+@register.filter
+def status_class(value: str) -> str:
+    return STATUS_CLASSES.get(value, "text-bg-secondary")
+
+
+@register.filter
+def priority_class(value: str) -> str:
+    return PRIORITY_CLASSES.get(value, "text-bg-secondary")
+
+
+@register.filter
+def channel_label(value: str) -> Any:
+    return _label(Channel, value)
+
+
+@register.filter
+def event_label(value: str) -> Any:
+    return _label(EventKind, value)
+
+
+@register.simple_tag
+def step_label(current: str, to: str) -> Any:
+    if current in REOPEN_FROM and to not in (Status.CLOSED, Status.CANCELLED):
+        return _("Reopen")
+    return STEP_LABELS.get(to, _label(Status, to))
+
+
+@register.filter
+def warranty_state(asset: Any) -> str:
+    """``in``, ``expired`` or ``unknown`` (no purchase date, so no warranty end)."""
+    end = getattr(asset, "warranty_end", None)
+    if end is None:
+        return "unknown"
+    return "in" if timezone.localdate() <= end else "expired"
+
+
+@register.filter
+def get_item(mapping: dict, key: Any) -> Any:
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def changed_fields(data: dict) -> list[str]:
+    """The human names of the case fields an ``updated`` event changed."""
+    names = []
+    for field in (data or {}).get("after", {}):
+        try:
+            names.append(str(Case._meta.get_field(field).verbose_name))
+        except Exception:
+            names.append(field)
+    return names
+
+
+@register.filter
+def as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+@register.filter
+def bs(field: Any, css: str) -> Any:
+    """Render a bound field's widget with Bootstrap classes (and ``is-invalid`` on errors)."""
+    classes = css
+    if field.errors:
+        classes += " is-invalid"
+    existing = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {classes}".strip()})

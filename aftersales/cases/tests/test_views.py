@@ -421,6 +421,22 @@ def test_stale_version_on_transition_is_409(client, users, cases):
     assert case.status == Status.ACCEPTED
 
 
+def test_stale_page_is_a_conflict_even_when_the_step_is_gone(client, users, cases):
+    """Two agents press "Accept" on the same case: the second is told to reload."""
+    case = cases["alice_a"]
+    stale = case.version
+    case_transition(actor=users["supervisor"], case=case, to_status="accepted")
+    events = case.events.count()
+    client.force_login(users["agent"])
+    response = client.post(
+        reverse("cases:case_transition", args=[case.number]),
+        {"to_status": "accepted", "version": stale},
+    )
+    assert response.status_code == 409
+    assert 'data-testid="reload-case"' in response.content.decode()
+    assert case.events.count() == events
+
+
 def test_stale_version_on_edit_is_409_and_keeps_the_title(client, users, cases):
     case = cases["alice_a"]
     stale = case.version
@@ -742,3 +758,20 @@ def test_queue_renders_in_both_languages(client, users, cases):
     assert heading in chinese
     if heading != "Case queue":
         assert "Case queue" not in chinese
+
+
+def test_edit_page_without_javascript(client, users, cases):
+    case = cases["alice_a"]
+    client.force_login(users["agent"])
+    url = reverse("cases:case_edit", args=[case.number])
+    page = client.get(url).content.decode()
+    assert 'name="extra-fault_symptom"' in page and f'value="{case.version}"' in page
+    response = client.post(
+        url,
+        {"from_page": "edit", "title": "", "priority": "low", "severity": "minor", "version": 1},
+    )
+    assert response.status_code == 422
+    assert 'data-testid="error-title"' in response.content.decode()
+    assert 'name="from_page"' in response.content.decode()  # still the edit page
+    case.refresh_from_db()
+    assert case.priority == "normal"

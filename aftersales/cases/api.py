@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Path, Query, Router, Status
 from ninja.files import UploadedFile
+from pydantic import BaseModel
 
 from aftersales.accounts.models import Team, User
 from aftersales.core.api import (
@@ -211,6 +212,13 @@ def _asset(user: User, asset_id: int | None):
     return asset
 
 
+def _extra(value: Any) -> dict[str, Any]:
+    """The fields the caller sent, as a dict for the service to check against the type."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    return dict(value or {})
+
+
 # --- cases -----------------------------------------------------------------------------------
 
 
@@ -303,7 +311,7 @@ def case_create(
         category=_category(payload.category),
         asset=_asset(user, payload.asset_id),
         contact=contact,
-        extra=payload.extra,
+        extra=_extra(payload.extra),
         **staff_fields,
     )
     return Status(201 if created else 200, _case_out(user, _reload(case)))
@@ -327,6 +335,8 @@ def case_update(request: HttpRequest, payload: CasePatch, number: str = CaseNumb
         changes["category"] = _category(changes["category"])
     if "asset_id" in changes:
         changes["asset"] = _asset(user, changes.pop("asset_id"))
+    if "extra" in changes:
+        changes["extra"] = _extra(changes["extra"])
     if not changes:
         # Nothing to change: still tell a stale editor, but do not bump the version.
         if case.version != payload.version:

@@ -7,15 +7,16 @@ every other caller. String lengths mirror the model columns.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, Union
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from aftersales.core.api import MAX_ID, InputSchema, ObjectId, Version, omitted
+from aftersales.core.api import MAX_ID, Cursor, InputSchema, ObjectId, Version, omitted
 
 from .choices import CaseType, Channel, EventKind, Priority, Severity, Status
 from .filters import SORTS, STATE_CHOICES
+from .schemas import EXTRA_SCHEMAS
 
 CaseTypeValue = Literal[tuple(CaseType.values)]
 ChannelValue = Literal[tuple(Channel.values)]
@@ -26,6 +27,9 @@ EventKindValue = Literal[tuple(EventKind.values)]
 SortValue = Literal[tuple(SORTS)]
 StateValue = Literal[tuple(v for v, _label in STATE_CHOICES)]
 
+# The per-type detail models; the service checks ``extra`` against the one of the case's type.
+ExtraIn = Union[tuple(EXTRA_SCHEMAS.values())]  # noqa: UP007
+
 CASE_NUMBER_PATTERN = r"^[A-Za-z0-9-]{1,20}$"
 
 
@@ -33,17 +37,17 @@ class CaseQuery(InputSchema):
     """The agent queue's filter (:class:`aftersales.cases.filters.CaseFilterForm`) as query
     parameters; repeat a list parameter to give several values."""
 
-    case_type: list[CaseTypeValue] = Field(default_factory=list)
-    status: list[StatusValue] = Field(default_factory=list)
+    case_type: list[CaseTypeValue] = Field(default_factory=list, max_length=len(CaseType))
+    status: list[StatusValue] = Field(default_factory=list, max_length=len(Status))
     state: StateValue = omitted()
-    priority: list[PriorityValue] = Field(default_factory=list)
-    channel: list[ChannelValue] = Field(default_factory=list)
-    team: str = Field("", max_length=40, description="Team code")
+    priority: list[PriorityValue] = Field(default_factory=list, max_length=len(Priority))
+    channel: list[ChannelValue] = Field(default_factory=list, max_length=len(Channel))
+    team: str = Field("", max_length=40, pattern=r"^[-a-zA-Z0-9_]*$", description="Team code")
     assignee: str = Field("", max_length=150, description="“me”, “none” or a user name")
     customer: int = omitted(ge=1, le=MAX_ID, description="Customer id")
-    q: str = Field("", max_length=100, description="Case number or part of the title")
+    q: str = Field("", max_length=50, description="Case number or part of the title")
     sort: SortValue = omitted()
-    cursor: str = Field("", max_length=500, description="`next_cursor` of the last page")
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -165,8 +169,10 @@ class CaseIn(InputSchema):
     contact_id: ObjectId | None = None
     team: str | None = Field(None, max_length=40, description="Team code (staff only)")
     assignee: str | None = Field(None, max_length=150, description="User name (staff only)")
-    extra: dict[str, Any] = Field(
-        default_factory=dict, description="The fields of the case type (see the service docs)"
+    extra: ExtraIn = Field(
+        default_factory=dict,
+        description="The fields of the case's type: ConsultationExtra for consultation, "
+        "RepairExtra for repair_request, and so on",
     )
 
 
@@ -182,7 +188,7 @@ class CasePatch(InputSchema):
     channel: ChannelValue = omitted()
     category: str | None = omitted(max_length=60, description="Category code; null clears it")
     asset_id: ObjectId | None = omitted(description="null clears it")
-    extra: dict[str, Any] = omitted()
+    extra: ExtraIn = omitted(description="The fields of the case's type; replaces them all")
 
 
 class MessageIn(InputSchema):

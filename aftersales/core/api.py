@@ -10,17 +10,19 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 from ninja.utils import check_csrf
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from .errors import DomainError, InvalidInput
 from .pagination import Page, keyset_page
@@ -86,6 +88,16 @@ ERRORS_WRITE = {
 MAX_ID = 2**63 - 1
 MAX_VERSION = 2**31 - 1
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A keyset cursor is short URL-safe base64; the bounds keep every list URL under the 4 KB
+# request line that servers (gunicorn's default) accept.
+Cursor = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="`next_cursor` of the last page",
+    ),
+]
 Version = Annotated[int, Field(ge=1, le=MAX_VERSION, description="The version you last read.")]
 
 # Text the databases cannot store: NUL (PostgreSQL refuses it) and lone surrogates (no UTF-8).
@@ -99,6 +111,8 @@ def has_unstorable_text(value: Any) -> bool:
         return any(has_unstorable_text(k) or has_unstorable_text(v) for k, v in value.items())
     if isinstance(value, list | tuple | set):
         return any(has_unstorable_text(v) for v in value)
+    if isinstance(value, BaseModel):
+        return has_unstorable_text(value.__dict__)
     return False
 
 
@@ -158,6 +172,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_domain_error(request, exc: DomainError):
         return api.create_response(request, exc.as_dict(), status=exc.status_code)
 
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request, exc):
+        return api.create_response(
+            request,
+            error_body("bad_request", _("The uploaded form data cannot be read.")),
+            status=400,
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        return api.create_response(
+            request, error_body("too_large", _("The request is too large.")), status=400
+        )
+
     @api.exception_handler(Http404)
     def on_404(request, exc):
         return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
@@ -213,11 +241,15 @@ router = Router(tags=["audit"])
 
 
 class AuditQuery(InputSchema):
-    action: str = Field("", max_length=64, description="e.g. case.transition")
-    object_type: str = Field("", max_length=64, description="e.g. cases.case")
-    object_id: str = Field("", max_length=64)
+    action: str = Field(
+        "", max_length=64, pattern=r"^[a-z_.]*$", description="e.g. case.transition"
+    )
+    object_type: str = Field(
+        "", max_length=64, pattern=r"^[a-z_.]*$", description="e.g. cases.case"
+    )
+    object_id: str = Field("", max_length=64, pattern=r"^[A-Za-z0-9_.:-]*$")
     actor: str = Field("", max_length=150, description="User name")
-    cursor: str = Field("", max_length=500, description="`next_cursor` of the last page")
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 

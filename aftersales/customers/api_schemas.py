@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from aftersales.core.api import MAX_ID, InputSchema, ObjectId, omitted
+from aftersales.core.api import MAX_ID, Cursor, InputSchema, ObjectId, omitted
 
 from .choices import CustomerKind, CustomerTier
 
@@ -36,11 +36,19 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Phone = Annotated[
+    str,
+    Field(
+        max_length=40,
+        pattern=r"^[0-9+()\-. ]*$",
+        description="Any common form (138 1234 5678, +86-138…, 010-12345678); stored as E.164",
+    ),
+]
 
 
 class ListQuery(InputSchema):
     q: str = Field("", max_length=100, description="Start of a name or company, or 4+ digits")
-    cursor: str = Field("", max_length=500, description="`next_cursor` of the last page")
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -99,7 +107,7 @@ class CustomerPageOut(Schema):
 
 class CustomerIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
-    phone: str = Field("", max_length=40, description="Any common form; stored as E.164")
+    phone: Phone = ""
     kind: Kind = CustomerKind.INDIVIDUAL.value
     company_name: str = Field("", max_length=200)
     email: Email = ""
@@ -121,7 +129,7 @@ class CustomerPatch(InputSchema):
 
 class ContactIn(InputSchema):
     name: str = Field("", max_length=100)
-    phone: str = Field(min_length=1, max_length=40)
+    phone: Annotated[Phone, Field(min_length=1)]
     email: Email = ""
     is_primary: bool = False
 

@@ -196,7 +196,14 @@ def test_unknown_enum_is_422_and_creates_nothing(users, customers, field, value)
     assert (Case.objects.count(), CaseEvent.objects.count()) == before
 
 
-def test_invalid_extra_is_refused_by_the_service(users, customers):
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ({"complaint_about": "weather"}, "invalid_input"),  # no type has such details
+        ({"fault_symptom": "漏水"}, "invalid_extra"),  # a repair's details on a complaint
+    ],
+)
+def test_invalid_extra_is_refused(users, customers, extra, code):
     before = Case.objects.count()
     response = post(
         login(users["agent"]),
@@ -205,12 +212,32 @@ def test_invalid_extra_is_refused_by_the_service(users, customers):
             "customer_id": customers["alice"].pk,
             "case_type": "complaint",
             "title": "态度差",
-            "extra": {"complaint_about": "weather"},
+            "extra": extra,
         },
     )
     assert response.status_code == 422
-    assert response.json()["code"] == "invalid_extra"
+    assert response.json()["code"] == code
     assert Case.objects.count() == before
+
+
+def test_extra_of_the_type_is_stored(users, customers):
+    response = post(
+        login(users["agent"]),
+        "/api/v1/cases",
+        {
+            "customer_id": customers["alice"].pk,
+            "case_type": "complaint",
+            "title": "态度差",
+            "extra": {
+                "complaint_about": "staff",
+                "demand": "apology",
+                "incident_date": "2026-01-05",
+            },
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["extra"]["complaint_about"] == "staff"
+    assert response.json()["extra"]["incident_date"] == "2026-01-05"
 
 
 def test_text_the_database_cannot_store_is_422(users, customers):
@@ -520,6 +547,18 @@ def test_bad_upload_is_422_and_stores_nothing(users, cases, settings, name, cont
     assert response.json()["code"] == code
     assert name in response.json()["message"]
     assert (Attachment.objects.count(), CaseEvent.objects.count()) == before
+
+
+def test_unreadable_multipart_is_400(users, cases):
+    before = Attachment.objects.count()
+    response = login(users["agent"]).post(
+        f"/api/v1/cases/{cases['alice_a'].number}/attachments",
+        data=b"--x\r\n",
+        content_type="multipart/form-data",  # no boundary
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert Attachment.objects.count() == before
 
 
 def test_upload_without_files_is_422(users, cases):

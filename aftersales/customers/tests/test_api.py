@@ -174,8 +174,10 @@ def test_contacts_and_addresses(users, customers):
     assert added.status_code == 201 and added.json()["phone"] == "136****2222"
     duplicate = post(client, f"/api/v1/customers/{alice.pk}/contacts", {"phone": "136 0000 2222"})
     assert duplicate.status_code == 409 and duplicate.json()["code"] == "duplicate_phone"
-    bad = post(client, f"/api/v1/customers/{alice.pk}/contacts", {"phone": "abc"})
+    bad = post(client, f"/api/v1/customers/{alice.pk}/contacts", {"phone": "100"})
     assert bad.status_code == 422 and bad.json()["code"] == "phone_invalid"
+    letters = post(client, f"/api/v1/customers/{alice.pk}/contacts", {"phone": "abc"})
+    assert letters.status_code == 422 and letters.json()["code"] == "invalid_input"
     contacts = client.get(f"/api/v1/customers/{alice.pk}/contacts").json()
     assert [c["is_primary"] for c in contacts] == [True, False]
     address = post(

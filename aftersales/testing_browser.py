@@ -78,7 +78,8 @@ def browser_page(new_context: Callable[..., Any], live_url: str) -> Callable[...
 
         def _console(msg: Any) -> None:
             if msg.type == "error" and "Content Security Policy" in msg.text:
-                page.csp_errors.append(msg.text)
+                where = (msg.location or {}).get("url", "")
+                page.csp_errors.append(f"{page.url} ({where}): {msg.text[:200]}")
 
         page.on("console", _console)
         return page
@@ -108,7 +109,9 @@ def screenshot() -> Callable[..., Path]:
     def _shot(page: Any, name: str, *, full_page: bool = True) -> Path:
         safe = re.sub(r"[^\w.-]+", "-", name)
         path = SCREENSHOT_DIR / f"{safe}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        # caret="initial": hiding the caret leaves style="" on every input, which htmx then
+        # copies while settling a swap and the CSP (rightly) reports.
+        page.screenshot(path=str(path), full_page=full_page, caret="initial")
         return path
 
     return _shot

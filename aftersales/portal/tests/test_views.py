@@ -422,6 +422,9 @@ def test_customer_confirms_resolution(client, users, customers, cases):
     assert case.status == Status.CLOSED
     last = case.events.filter(kind=EventKind.STATUS_CHANGED).last()
     assert last.actor == customers["alice"].user
+    closed = client.get(response["Location"]).content.decode()
+    assert 'data-testid="portal-case-finished"' in closed
+    assert 'data-testid="portal-reply-form"' not in closed
 
 
 def test_customer_reopens_with_a_reason(client, users, customers, cases):

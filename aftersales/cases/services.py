@@ -321,6 +321,13 @@ def case_transition(
             code="invalid_choice",
             detail={"field": "status", "allowed": list(Status.values)},
         )
+    if expected_version is not None and expected_version != case.version:
+        # The caller decided on an older picture of the case; say so rather than judging the
+        # step against a status they never saw.
+        raise VersionConflict(
+            _("Someone else changed this case in the meantime. Reload it and try again."),
+            detail={"expected_version": expected_version, "current_version": case.version},
+        )
     step = find_step(case.case_type, case.status, to_status)
     allowed = [s.to.value for s in allowed_steps(case.case_type, case.status, side)]
     if step is None or side not in step.by:

@@ -58,7 +58,7 @@ def audit_record(
         actor_label=label[:150],
         action=action,
         object_type=object_type or "",
-        object_id=str(object_id or ""),
+        object_id="" if object_id is None else str(object_id),
         object_repr=object_repr[:200],
         before=before,
         after=after,

@@ -85,3 +85,14 @@ def test_concurrent_transitions_apply_once(users, customers):
     assert sum(1 for r in results if r == "accepted") == 1
     assert sum(1 for r in results if isinstance(r, VersionConflict)) == 1
     assert case.events.filter(kind="status_changed").count() == 1
+
+
+def test_stale_transition_reports_a_version_conflict(users, customers):
+    case = make_case(customers["alice"])
+    seen = Case.objects.get(pk=case.pk)
+    case_transition(actor=users["agent"], case=case, to_status="accepted", expected_version=1)
+    # the second agent pressed "accept" on the page they loaded before: not "accepted → accepted"
+    with pytest.raises(VersionConflict):
+        case_transition(
+            actor=users["supervisor"], case=seen, to_status="accepted", expected_version=1
+        )

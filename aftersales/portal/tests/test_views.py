@@ -481,6 +481,7 @@ def test_stale_page_does_not_confirm(client, users, customers, cases):
         {"to_status": "closed", "version": stale_version},
     )
     assert response.context["confirm_form"].errors
+    assert 'data-testid="confirm-error"' in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.RESOLVED
 

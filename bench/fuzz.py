@@ -307,6 +307,7 @@ def main() -> int:
         else:
             env.pop("DATABASE_URL", None)
             say(f"database: SQLite in {tmp}")
+        (tmp / "staticfiles").mkdir()  # the API serves no static files; keep whitenoise quiet
         os.environ.clear()
         os.environ.update(env)
         sys.path.insert(0, str(ROOT))

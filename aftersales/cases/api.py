@@ -229,8 +229,13 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]):
     Keyset pagination: pass ``next_cursor`` back as ``cursor`` with the same filters."""
     user: User = request.auth
     _require_cases(user)
+    values = filters.model_dump(exclude_none=True)
+    if not user.is_staff_member:
+        # Customers filter their own cases; team and staff names are not theirs to probe.
+        values.pop("team", None)
+        values.pop("assignee", None)
     data = QueryDict(mutable=True)
-    for name, value in filters.model_dump(exclude_none=True).items():
+    for name, value in values.items():
         if isinstance(value, list):
             data.setlist(name, [str(v) for v in value])
         else:

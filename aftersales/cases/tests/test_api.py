@@ -267,6 +267,10 @@ def test_list_uses_the_queue_filter_and_visibility(users, customers, cases, org)
     assert [c["number"] for c in supervisor["items"]] == [c.number for c in cases.values()]
     mine = login(customers["bob"].user).get("/api/v1/cases").json()["items"]
     assert [c["number"] for c in mine] == [cases["bob_b"].number]
+    # Staff-side filters are ignored for customers: no probing of team codes or user names.
+    probe = login(customers["bob"].user).get("/api/v1/cases?assignee=no-such-user&team=x")
+    assert probe.status_code == 200
+    assert [c["number"] for c in probe.json()["items"]] == [cases["bob_b"].number]
 
 
 def test_list_form_errors_are_422_invalid_input(users, cases):

@@ -248,31 +248,27 @@ def customer_signup(
     consent_privacy: bool = False,
     consent_marketing: bool = False,
 ) -> Customer:
-    """A customer opens a portal account. An existing customer record with the same phone
-    and no account yet is linked instead of duplicated.
+    """A customer opens a portal account and gets a new customer record of their own.
 
-    ``consent_privacy`` records when the customer accepted the privacy notice (R9.2, PIPL);
-    marketing consent is separate and optional. Both are written to the audit log.
+    A sign-up is never linked to an existing customer found by phone number: whoever knows a
+    number would otherwise see that customer's cases and products. Staff link records after
+    checking identity. ``consent_privacy`` records when the customer accepted the privacy
+    notice (R9.2, PIPL); marketing consent is separate and optional; both are audited.
     """
     e164 = normalize_phone(phone)
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("That user name is taken."), code="username_taken")
     user = User(username=username, email=email, display_name=name, preferred_language=language)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same name taken by a sign-up racing this one
+        raise Conflict(_("That user name is taken."), code="username_taken") from exc
     user.groups.add(Group.objects.get_or_create(name=str(Role.CUSTOMER))[0])
-    existing = (
-        Customer.objects.filter(contacts__phone=e164, user__isnull=True).order_by("id").first()
+    customer = customer_create(
+        actor=user, name=name, phone=e164, email=email, preferred_language=language, user=user
     )
-    if existing is not None:
-        existing.user = user
-        existing.save(update_fields=["user", "updated_at"])
-        audit_record(actor=user, action="customer.link_account", obj=existing)
-        customer = existing
-    else:
-        customer = customer_create(
-            actor=user, name=name, phone=e164, email=email, preferred_language=language, user=user
-        )
     if consent_privacy:
         _consent_record(actor=user, customer=customer, marketing=consent_marketing)
     return customer

@@ -109,12 +109,14 @@ def test_contact_duplicates_and_primary():
 
 
 @pytest.mark.django_db
-def test_signup_links_existing_customer_by_phone():
+def test_signup_never_takes_over_a_customer_by_phone():
     existing = customer_create(actor=None, name="孙八", phone="13500004444")
-    linked = customer_signup(
+    mine = customer_signup(
         username="sunba", password="pw-Test-12345", name="孙八", phone="135 0000 4444"
     )
-    assert linked.pk == existing.pk and linked.user.username == "sunba"
+    assert mine.pk != existing.pk and mine.user.username == "sunba"
+    existing.refresh_from_db()
+    assert existing.user is None
     with pytest.raises(Conflict):
         customer_signup(username="SUNBA", password="pw-Test-12345", name="x", phone="13500005555")
 

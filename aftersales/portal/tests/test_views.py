@@ -208,15 +208,21 @@ def test_signup_errors_create_nothing(client, customers, overrides, field):
     assert Customer.objects.count() == customers_before
 
 
-def test_signup_links_a_known_customer_by_phone(client, db):
+def test_signup_does_not_take_over_a_known_customer_by_phone(client, db):
     from aftersales.customers.services import customer_create
 
     known = customer_create(actor=None, name="王小明", phone="13912345678")
     client.post(reverse("portal:signup"), _signup_data())
     known.refresh_from_db()
-    assert known.user.username == "xiaoming"
-    assert known.consent_recorded_at is not None
-    assert Customer.objects.count() == 1
+    assert known.user is None
+    mine = Customer.objects.get(user__username="xiaoming")
+    assert mine.consent_recorded_at is not None
+    assert (
+        not Case.objects.filter(customer=known)
+        .exclude(customer=mine)
+        .filter(customer__user__username="xiaoming")
+        .exists()
+    )
 
 
 # --- new request ----------------------------------------------------------------------------

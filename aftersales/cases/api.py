@@ -282,6 +282,11 @@ def case_create(
     ``Idempotency-Key``."""
     user: User = request.auth
     require(permissions.can_create(user))
+    if has_unstorable_text(idempotency_key):
+        raise InvalidInput(
+            _("The Idempotency-Key contains characters that cannot be stored."),
+            detail={"field": "Idempotency-Key"},
+        )
     if user.is_staff_member:
         if payload.customer_id is None:
             raise InvalidInput(

@@ -122,6 +122,9 @@ def test_idempotency_key_returns_the_first_case(users, customers):
     assert Case.objects.filter(customer=customers["bob"], case_type="consultation").count() == 1
     other = post(client, "/api/v1/cases", payload, HTTP_IDEMPOTENCY_KEY="order-778-2")
     assert other.status_code == 201 and other.json()["number"] != first.json()["number"]
+    count = Case.objects.count()
+    bad_key = post(client, "/api/v1/cases", payload, HTTP_IDEMPOTENCY_KEY="a\x00b")
+    assert bad_key.status_code == 422 and Case.objects.count() == count
 
 
 def test_customer_creates_only_for_themself(users, customers, org):

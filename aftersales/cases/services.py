@@ -151,6 +151,15 @@ def case_create(
         )
     if assignee is not None and not assignee.is_staff_member:
         raise InvalidInput(_("Cases can only be assigned to staff."), code="assignee_invalid")
+    if (
+        assignee is not None
+        and team is not None
+        and not team.members.filter(pk=assignee.pk).exists()
+    ):
+        raise InvalidInput(
+            _("%(user)s is not a member of %(team)s.") % {"user": assignee, "team": team},
+            code="assignee_not_in_team",
+        )
     clean_extra = validate_extra(case_type, extra)
     now = timezone.now()
     case = Case.objects.create(
@@ -293,6 +302,15 @@ def case_update(
         else:
             values[field] = value
     before = model_snapshot(case, AUDIT_FIELDS)
+    current = {k: getattr(case, Case._meta.get_field(k).attname) for k in values}
+    wanted = {k: getattr(v, "pk", v) for k, v in values.items()}
+    if current == wanted:
+        if expected_version is not None and expected_version != case.version:
+            raise VersionConflict(
+                _("Someone else changed this case in the meantime. Reload it and try again."),
+                detail={"expected_version": expected_version},
+            )
+        return case  # nothing to change: no new version, no event
     case = _conditional_update(case, expected_version, **values)
     b, a = diff(before, model_snapshot(case, AUDIT_FIELDS))
     a.pop("version", None)

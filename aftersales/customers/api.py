@@ -85,6 +85,7 @@ def _customer_out(user: User, customer: Customer) -> dict:
         "phone": primary if _sees_whole(user, customer) else mask_phone(primary),
         "has_portal_account": customer.user_id is not None,
         "created_at": customer.created_at,
+        "version": customer.version,
     }
 
 
@@ -116,6 +117,7 @@ def asset_out(asset: Asset) -> dict:
         "main_parts_warranty_end": asset.main_parts_warranty_end,
         "in_warranty": asset.in_warranty(),
         "created_at": asset.created_at,
+        "version": asset.version,
     }
 
 
@@ -193,7 +195,12 @@ def customer_update(request: HttpRequest, customer_id: ObjectId, payload: Custom
     user: User = request.auth
     customer = _customer_for(user, customer_id)
     require(user.has_perm("customers.change_customer"))
-    services.customer_update(actor=user, customer=customer, **set_fields(payload))
+    services.customer_update(
+        actor=user,
+        customer=customer,
+        expected_version=payload.version,
+        **set_fields(payload, exclude={"version"}),
+    )
     return _customer_detail_out(user, _customer_for(user, customer_id))
 
 
@@ -338,12 +345,6 @@ def asset_update(request: HttpRequest, asset_id: ObjectId, payload: AssetPatch):
     _require_assets(user)
     asset = selectors.asset_get_for(user=user, pk=asset_id)
     require(user.has_perm("customers.change_asset"))
-    changes = set_fields(payload)
-    # The same normal form asset_create stores, so search and uniqueness agree.
-    for field in ("serial_number", "vin", "plate_number"):
-        if field in changes:
-            changes[field] = changes[field].strip().upper()
-    if changes.get("vin") and len(changes["vin"]) != 17:
-        raise InvalidInput(_("A VIN has 17 characters."), code="vin_invalid")
-    services.asset_update(actor=user, asset=asset, **changes)
+    changes = set_fields(payload, exclude={"version"})
+    services.asset_update(actor=user, asset=asset, expected_version=payload.version, **changes)
     return asset_out(selectors.asset_get_for(user=user, pk=asset_id))

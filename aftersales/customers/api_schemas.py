@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from aftersales.core.api import MAX_ID, Cursor, InputSchema, ObjectId, omitted
+from aftersales.core.api import MAX_ID, Cursor, InputSchema, ObjectId, Version, omitted
 
 from .choices import CustomerKind, CustomerTier
 
@@ -89,6 +89,7 @@ class CustomerOut(Schema):
     phone: str = Field(description="The primary contact's phone, masked by role")
     has_portal_account: bool
     created_at: dt.datetime
+    version: int
 
 
 class CustomerDetailOut(CustomerOut):
@@ -118,6 +119,7 @@ class CustomerIn(InputSchema):
 class CustomerPatch(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
+    version: Version
     name: str = omitted(min_length=1, max_length=100)
     company_name: str = omitted(max_length=200)
     email: Email = omitted()
@@ -191,6 +193,7 @@ class AssetOut(Schema):
     warranty_end: dt.date | None
     main_parts_warranty_end: dt.date | None
     in_warranty: bool | None
+    version: int
     created_at: dt.datetime
 
 
@@ -212,6 +215,7 @@ class AssetIn(InputSchema):
 class AssetPatch(InputSchema):
     model_config = ConfigDict(extra="forbid")
 
+    version: Version
     serial_number: str = omitted(max_length=60)
     vin: str = omitted(max_length=17)
     plate_number: str = omitted(max_length=16)

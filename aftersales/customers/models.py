@@ -48,6 +48,7 @@ class Customer(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("customer")
@@ -165,6 +166,7 @@ class Asset(models.Model):
     plate_number = models.CharField(_("plate number"), max_length=16, blank=True)
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
     invoice_number = models.CharField(_("invoice number"), max_length=40, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True, editable=False)
     main_parts_warranty_end = models.DateField(
         _("main components warranty end"), null=True, blank=True, editable=False

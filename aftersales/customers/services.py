@@ -7,13 +7,14 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.core.audit import audit_record, diff, model_snapshot
-from aftersales.core.errors import Conflict, InvalidInput
+from aftersales.core.errors import Conflict, InvalidInput, VersionConflict
 
 from .choices import CustomerKind, CustomerTier
 from .models import Address, Asset, Contact, Customer, ProductModel
@@ -71,28 +72,56 @@ def customer_create(
     return customer
 
 
+def _versioned_update(model: type, obj: Any, expected_version: int | None, **values: Any) -> None:
+    """Write ``values`` only if nobody changed the row since the version the editor saw."""
+    version = obj.version if expected_version is None else expected_version
+    extra = {"updated_at": timezone.now()} if hasattr(obj, "updated_at") else {}
+    updated = model.objects.filter(pk=obj.pk, version=version).update(
+        version=F("version") + 1, **extra, **values
+    )
+    if not updated:
+        raise VersionConflict(
+            _("Someone else changed this record in the meantime. Reload it and try again."),
+            detail={"expected_version": version},
+        )
+    obj.refresh_from_db()
+
+
 @transaction.atomic
-def customer_update(*, actor: User, customer: Customer, **changes: Any) -> Customer:
-    """Change a customer's own fields (not contacts)."""
+def customer_update(
+    *, actor: User, customer: Customer, expected_version: int | None = None, **changes: Any
+) -> Customer:
+    """Change a customer's own fields (not contacts), refusing a stale editor."""
     allowed = {"name", "company_name", "email", "tier", "kind", "preferred_language", "notes"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
+            code="field_not_editable",
         )
     if "tier" in changes:
         _check_choice(changes["tier"], CustomerTier, "tier")
     if "kind" in changes:
         _check_choice(changes["kind"], CustomerKind, "kind")
-    if "name" in changes and not (changes["name"] or "").strip():
-        raise InvalidInput(_("Enter the customer's name."), code="name_required")
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+        if not changes["name"]:
+            raise InvalidInput(_("Enter the customer's name."), code="name_required")
     before = model_snapshot(customer)
-    for key, value in changes.items():
-        setattr(customer, key, value)
-    customer.save()
+    values = {k: v for k, v in changes.items() if before.get(k) != v}
+    if not values:
+        if expected_version is not None and expected_version != customer.version:
+            raise VersionConflict(
+                _("Someone else changed this record in the meantime. Reload it and try again."),
+                detail={"expected_version": expected_version},
+            )
+        return customer
+    _versioned_update(Customer, customer, expected_version, **values)
     b, a = diff(before, model_snapshot(customer))
-    if a:
-        audit_record(actor=actor, action="customer.update", obj=customer, before=b, after=a)
+    for key in ("version", "updated_at"):
+        b.pop(key, None)
+        a.pop(key, None)
+    audit_record(actor=actor, action="customer.update", obj=customer, before=b, after=a)
     return customer
 
 
@@ -170,10 +199,9 @@ def asset_create(
     invoice_number: str = "",
 ) -> Asset:
     """Register a product the customer owns; warranty ends are derived, never typed."""
-    serial_number = (serial_number or "").strip().upper()
-    vin = (vin or "").strip().upper()
-    if vin and len(vin) != 17:
-        raise InvalidInput(_("A VIN has 17 characters."), code="vin_invalid")
+    ids = {"serial_number": serial_number, "vin": vin, "plate_number": plate_number}
+    _clean_identifiers(ids)
+    serial_number, vin, plate_number = ids["serial_number"], ids["vin"], ids["plate_number"]
     if purchase_date and purchase_date > timezone.localdate():
         raise InvalidInput(_("The purchase date is in the future."), code="purchase_date_future")
     asset = Asset(
@@ -181,7 +209,7 @@ def asset_create(
         product_model=product_model,
         serial_number=serial_number,
         vin=vin,
-        plate_number=plate_number.strip().upper(),
+        plate_number=plate_number,
         purchase_date=purchase_date,
         invoice_number=invoice_number,
     )
@@ -197,30 +225,59 @@ def asset_create(
     return asset
 
 
+def _clean_identifiers(changes: dict[str, Any]) -> None:
+    """Serial numbers, VINs and plates are stored in one normal form so search and the
+    uniqueness rules agree on what "the same" means."""
+    for field in ("serial_number", "vin", "plate_number"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip().upper()
+    if changes.get("vin") and len(changes["vin"]) != 17:
+        raise InvalidInput(_("A VIN has 17 characters."), code="vin_invalid")
+
+
 @transaction.atomic
-def asset_update(*, actor: User, asset: Asset, **changes: Any) -> Asset:
+def asset_update(
+    *, actor: User, asset: Asset, expected_version: int | None = None, **changes: Any
+) -> Asset:
+    """Change a product's identifiers or purchase date; warranty ends are derived again."""
     allowed = {"serial_number", "vin", "plate_number", "purchase_date", "invoice_number"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
+            code="field_not_editable",
         )
-    before = model_snapshot(asset)
-    for key, value in changes.items():
-        setattr(asset, key, value)
-    if asset.purchase_date and asset.purchase_date > timezone.localdate():
+    _clean_identifiers(changes)
+    if changes.get("purchase_date") and changes["purchase_date"] > timezone.localdate():
         raise InvalidInput(_("The purchase date is in the future."), code="purchase_date_future")
-    asset.derive_warranty()
+    before = model_snapshot(asset)
+    draft = Asset(**{f.attname: getattr(asset, f.attname) for f in Asset._meta.concrete_fields})
+    for key, value in changes.items():
+        setattr(draft, key, value)
+    draft.derive_warranty()
+    values = {
+        k: getattr(draft, k)
+        for k in [*changes, "warranty_end", "main_parts_warranty_end"]
+        if before.get(k) != getattr(draft, k)
+    }
+    if not values:
+        if expected_version is not None and expected_version != asset.version:
+            raise VersionConflict(
+                _("Someone else changed this record in the meantime. Reload it and try again."),
+                detail={"expected_version": expected_version},
+            )
+        return asset
     try:
         with transaction.atomic():
-            asset.save()
+            _versioned_update(Asset, asset, expected_version, **values)
     except IntegrityError as exc:
         raise Conflict(
             _("This serial number or VIN is already registered."), code="duplicate_asset"
         ) from exc
     b, a = diff(before, model_snapshot(asset))
-    if a:
-        audit_record(actor=actor, action="asset.update", obj=asset, before=b, after=a)
+    b.pop("version", None)
+    a.pop("version", None)
+    audit_record(actor=actor, action="asset.update", obj=asset, before=b, after=a)
     return asset
 
 

@@ -144,3 +144,18 @@ def test_unknown_enum_and_bad_extra(users, customers):
     with pytest.raises(InvalidInput) as exc:
         make_case(customers["alice"], case_type="complaint", extra={"demand": "a pony"})
     assert exc.value.code == "invalid_extra"
+
+
+def test_update_without_change_keeps_the_version(users, cases):
+    case = cases["alice_a"]
+    same = case_update(
+        actor=users["agent"], case=case, expected_version=1, changes={"priority": case.priority}
+    )
+    assert same.version == 1
+    assert not case.events.filter(kind=EventKind.UPDATED).exists()
+
+
+def test_assignee_must_belong_to_the_team(users, customers, org):
+    with pytest.raises(InvalidInput) as exc:
+        make_case(customers["alice"], team=org["team_b"], assignee=users["agent"])
+    assert exc.value.code == "assignee_not_in_team"

@@ -139,11 +139,28 @@ def test_reveal_is_refused_without_the_permission(users, customers):
 def test_patch_customer_changes_only_what_was_sent(users, customers):
     alice = customers["alice"]
     response = patch(
-        login(users["agent"]), f"/api/v1/customers/{alice.pk}", {"tier": "vip", "notes": "老客户"}
+        login(users["agent"]),
+        f"/api/v1/customers/{alice.pk}",
+        {"version": 1, "tier": "vip", "notes": "老客户"},
     )
     assert response.status_code == 200
+    assert response.json()["version"] == 2
     alice.refresh_from_db()
     assert (alice.tier, alice.notes, alice.name) == ("vip", "老客户", "张三丰")
+
+
+def test_patch_customer_with_stale_version_is_refused(users, customers):
+    alice = customers["alice"]
+    first = patch(
+        login(users["agent"]), f"/api/v1/customers/{alice.pk}", {"version": 1, "tier": "gold"}
+    )
+    assert first.status_code == 200
+    second = patch(
+        login(users["supervisor"]), f"/api/v1/customers/{alice.pk}", {"version": 1, "tier": "vip"}
+    )
+    assert second.status_code == 409 and second.json()["code"] == "version_conflict"
+    alice.refresh_from_db()
+    assert (alice.tier, alice.version) == ("gold", 2)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +169,9 @@ def test_patch_customer_changes_only_what_was_sent(users, customers):
 )
 def test_patch_customer_bad_input_changes_nothing(users, customers, payload):
     alice = customers["alice"]
-    response = patch(login(users["agent"]), f"/api/v1/customers/{alice.pk}", payload)
+    response = patch(
+        login(users["agent"]), f"/api/v1/customers/{alice.pk}", {"version": 1, **payload}
+    )
     assert response.status_code == 422
     fresh = Customer.objects.get(pk=alice.pk)
     assert (fresh.tier, fresh.name, fresh.email, fresh.user_id) == (
@@ -212,11 +231,15 @@ def test_assets_create_update_and_warranty(users, customers, product_model):
     assert body["serial_number"] == "SN-A-0002"
     assert body["in_warranty"] is True and body["warranty_end"] is not None
     assert body["main_parts_warranty_end"] > body["warranty_end"]
-    changed = patch(client, f"/api/v1/assets/{body['id']}", {"purchase_date": "2020-01-01"})
+    changed = patch(
+        client, f"/api/v1/assets/{body['id']}", {"version": 1, "purchase_date": "2020-01-01"}
+    )
     assert changed.status_code == 200
     assert changed.json()["in_warranty"] is False
     assert changed.json()["warranty_end"] == "2021-01-01"
-    cleared = patch(client, f"/api/v1/assets/{body['id']}", {"purchase_date": None})
+    stale = patch(client, f"/api/v1/assets/{body['id']}", {"version": 1, "purchase_date": None})
+    assert stale.status_code == 409 and stale.json()["code"] == "version_conflict"
+    cleared = patch(client, f"/api/v1/assets/{body['id']}", {"version": 2, "purchase_date": None})
     assert cleared.json()["in_warranty"] is None
     listed = client.get(f"/api/v1/assets?customer_id={alice.pk}&q=sn-a").json()["items"]
     assert {a["serial_number"] for a in listed} == {"SN-A-0001", "SN-A-0002"}
@@ -234,7 +257,7 @@ def test_assets_create_update_and_warranty(users, customers, product_model):
 def test_asset_bad_update_changes_nothing(users, customers, payload, status, code):
     asset = customers["alice"].assets.first()
     before = Asset.objects.filter(pk=asset.pk).values().get()
-    response = patch(login(users["agent"]), f"/api/v1/assets/{asset.pk}", payload)
+    response = patch(login(users["agent"]), f"/api/v1/assets/{asset.pk}", {"version": 1, **payload})
     assert response.status_code == status, response.content
     assert response.json()["code"] == code
     assert Asset.objects.filter(pk=asset.pk).values().get() == before

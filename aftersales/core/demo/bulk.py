@@ -90,7 +90,7 @@ def generate(
     days: int = 365,
     seed: int = 2026,
     progress: Callable[[str], None] | None = None,
-    batch_size: int = 1000,
+    batch_size: int | None = None,
 ) -> BulkResult:
     """Add ``customers``, ``assets`` and ``cases`` generated rows; see the module docstring."""
     rng = random.Random(seed * 7919 + int(time.time()))
@@ -256,10 +256,10 @@ class RowWriter:
     prepared by the backend's own adapters, so the rows are what the ORM would have written.
     """
 
-    def __init__(self, model: type[models.Model], given: Iterable[str]):
+    def __init__(self, model: type[models.Model], given: Iterable[str], with_pk: bool = False):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        given = set(given)
+        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        given = set(given) | ({model._meta.pk.attname} if with_pk else set())
         self.columns = [connection.ops.quote_name(f.column) for f in self.fields]
         self.table = connection.ops.quote_name(model._meta.db_table)
         self.plan: list[tuple[str, Any]] = []
@@ -298,6 +298,18 @@ class RowWriter:
 
     def executemany_sql(self) -> str:
         return self.insert_sql(1)
+
+    def copy_sql(self) -> str:
+        return f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
+
+    def write_many(self, cur, rows: list[list[Any]]) -> None:
+        """Insert ``rows``: PostgreSQL's COPY where available, else one executemany."""
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(self.copy_sql()) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(self.executemany_sql(), rows)
 
 
 def _max_params() -> int:
@@ -416,7 +428,7 @@ def _cases(
     days: int,
     say,
     result: BulkResult,
-    batch_size: int,
+    batch_size: int | None,
 ) -> None:
     pools = _Pools(rng)
     paths = _paths(rng)
@@ -432,46 +444,48 @@ def _cases(
         counts[y] += 1
     first = _reserve_numbers(counts)
     next_number = dict(first)
-    case_writer = RowWriter(
-        Case,
-        [
-            "number",
-            "case_type",
-            "channel",
-            "category_id",
-            "priority",
-            "priority_rank",
-            "severity",
-            "status",
-            "title",
-            "description",
-            "customer_demand",
-            "customer_id",
-            "contact_id",
-            "asset_id",
-            "team_id",
-            "assignee_id",
-            "extra",
-            "created_by_id",
-            "created_at",
-            "updated_at",
-            "status_changed_at",
-            "first_response_at",
-            "resolved_at",
-            "closed_at",
-            "version",
-        ],
-    )
+    postgres = connection.vendor == "postgresql"
+    case_fields = [
+        "number",
+        "case_type",
+        "channel",
+        "category_id",
+        "priority",
+        "priority_rank",
+        "severity",
+        "status",
+        "title",
+        "description",
+        "customer_demand",
+        "customer_id",
+        "contact_id",
+        "asset_id",
+        "team_id",
+        "assignee_id",
+        "extra",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "version",
+    ]
+    # PostgreSQL: ids are taken from the table's sequence and both tables are filled by COPY;
+    # elsewhere one multi-row INSERT … RETURNING per batch maps numbers to ids.
+    case_writer = RowWriter(Case, case_fields, with_pk=postgres)
     event_writer = RowWriter(
         CaseEvent, ["case_id", "kind", "actor_id", "created_at", "is_public", "body", "data"]
     )
-    per_row = len(case_writer.columns)
-    batch = max(1, min(batch_size, _max_params() // per_row))
-    event_sql = event_writer.executemany_sql()
+    if postgres:
+        batch = batch_size or 5000
+    else:
+        batch = max(1, min(batch_size or 1000, _max_params() // len(case_writer.columns)))
     started = time.perf_counter()
     for offset in range(0, n, batch):
         chunk = range(offset, min(n, offset + batch))
-        case_rows, timelines = [], []
+        values_list, timelines = [], []
         for i in chunk:
             year = years[i]
             number = f"{PREFIX}-{year}-{next_number[year]:06d}"
@@ -482,22 +496,33 @@ def _cases(
             values, timeline = _one_case(
                 rng, pools, paths, types, type_weights, stamps[i], end, tz, number
             )
-            case_rows.append(case_writer.row(values))
-            timelines.append((number, timeline))
+            values_list.append(values)
+            timelines.append(timeline)
         with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(
-                case_writer.insert_sql(len(case_rows), "id, number"),
-                [v for row in case_rows for v in row],
-            )
-            ids = dict((num, pk) for pk, num in cur.fetchall())
+            if postgres:
+                cur.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [Case._meta.db_table, len(values_list)],
+                )
+                for values, (pk,) in zip(values_list, cur.fetchall(), strict=True):
+                    values["id"] = pk
+                case_writer.write_many(cur, [case_writer.row(v) for v in values_list])
+            else:
+                case_rows = [case_writer.row(v) for v in values_list]
+                cur.execute(
+                    case_writer.insert_sql(len(case_rows), "id, number"),
+                    [v for row in case_rows for v in row],
+                )
+                ids = {num: pk for pk, num in cur.fetchall()}
+                for values in values_list:
+                    values["id"] = ids[values["number"]]
             event_rows = []
-            for number, timeline in timelines:
-                case_id = ids[number]
+            for values, timeline in zip(values_list, timelines, strict=True):
                 for ev in timeline:
-                    ev["case_id"] = case_id
+                    ev["case_id"] = values["id"]
                     event_rows.append(event_writer.row(ev))
-            cur.executemany(event_sql, event_rows)
-        result.cases += len(case_rows)
+            event_writer.write_many(cur, event_rows)
+        result.cases += len(values_list)
         result.events += len(event_rows)
         if result.cases % 20_000 < batch or result.cases == n:
             rate = result.cases / (time.perf_counter() - started)

@@ -249,7 +249,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"aftersales": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "aftersales": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+        # the consumer logs each periodic run at INFO; keep the console for what matters
+        "huey": {
+            "level": os.environ.get("HUEY_LOG_LEVEL", "WARNING"),
+            "handlers": ["console"],
+            "propagate": False,
+        },
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -104,6 +104,19 @@ def _save_attachments(
     return saved
 
 
+def _check_assignment(team: Team | None, assignee: User | None) -> None:
+    """Cases go to staff, and to a member of the team when both are named."""
+    if assignee is None:
+        return
+    if not assignee.is_staff_member:
+        raise InvalidInput(_("Cases can only be assigned to staff."), code="assignee_invalid")
+    if team is not None and not team.members.filter(pk=assignee.pk).exists():
+        raise InvalidInput(
+            _("%(user)s is not a member of %(team)s.") % {"user": assignee, "team": team},
+            code="assignee_not_in_team",
+        )
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -149,17 +162,7 @@ def case_create(
         raise InvalidInput(
             _("This category belongs to another type of case."), code="category_mismatch"
         )
-    if assignee is not None and not assignee.is_staff_member:
-        raise InvalidInput(_("Cases can only be assigned to staff."), code="assignee_invalid")
-    if (
-        assignee is not None
-        and team is not None
-        and not team.members.filter(pk=assignee.pk).exists()
-    ):
-        raise InvalidInput(
-            _("%(user)s is not a member of %(team)s.") % {"user": assignee, "team": team},
-            code="assignee_not_in_team",
-        )
+    _check_assignment(team, assignee)
     clean_extra = validate_extra(case_type, extra)
     now = timezone.now()
     case = Case.objects.create(
@@ -400,17 +403,7 @@ def case_assign(
     expected_version: int | None = None,
 ) -> Case:
     """Give the case to a team and/or a person; both may be cleared."""
-    if assignee is not None and not assignee.is_staff_member:
-        raise InvalidInput(_("Cases can only be assigned to staff."), code="assignee_invalid")
-    if (
-        assignee is not None
-        and team is not None
-        and not team.members.filter(pk=assignee.pk).exists()
-    ):
-        raise InvalidInput(
-            _("%(user)s is not a member of %(team)s.") % {"user": assignee, "team": team},
-            code="assignee_not_in_team",
-        )
+    _check_assignment(team, assignee)
     before = {"team": case.team_id, "assignee": case.assignee_id}
     if before == {"team": getattr(team, "pk", None), "assignee": getattr(assignee, "pk", None)}:
         return case

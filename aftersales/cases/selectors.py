@@ -80,6 +80,18 @@ def attachment_get_for(*, user: User, pk: int) -> Attachment:
         raise Http404("attachment") from exc
 
 
+def _related_q(customer: Customer | None, asset: Asset | None, days: int) -> Q | None:
+    if customer is None and asset is None:
+        return None
+    who = Q()
+    if customer is not None:
+        who |= Q(customer=customer)
+    if asset is not None:
+        who |= Q(asset=asset)
+    since = timezone.now() - dt.timedelta(days=days)
+    return who & (Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
+
+
 def related_cases(
     *,
     user: User,
@@ -90,16 +102,24 @@ def related_cases(
     limit: int = 10,
 ) -> list[Case]:
     """Open or recently closed cases of the same customer or asset (R1.8 repeat detection)."""
-    if customer is None and asset is None:
+    cond = _related_q(customer, asset, days)
+    if cond is None:
         return []
-    since = timezone.now() - dt.timedelta(days=days)
-    who = Q()
-    if customer is not None:
-        who |= Q(customer=customer)
-    if asset is not None:
-        who |= Q(asset=asset)
-    recent = Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since)
-    qs = case_list(user=user).filter(who).filter(recent)
+    qs = case_list(user=user).filter(cond)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return list(qs.select_related("asset__product_model").order_by("-id")[:limit])
+
+
+def related_cases_hidden_count(
+    *, user: User, customer: Customer | None, asset: Asset | None = None, days: int = 30
+) -> int:
+    """How many such cases sit in queues the user cannot see: a repeat request must not pass
+    unnoticed because another team holds the first one. Only the number is told."""
+    cond = _related_q(customer, asset, days)
+    if cond is None:
+        return 0
+    visible = case_visible_q(user)
+    if visible is None:
+        return 0
+    return Case.objects.filter(cond).exclude(visible).count()

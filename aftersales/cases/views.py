@@ -479,6 +479,9 @@ def _intake_context(
         "related": selectors.related_cases(user=user, customer=customer, asset=asset)
         if customer
         else [],
+        "hidden": selectors.related_cases_hidden_count(user=user, customer=customer, asset=asset)
+        if customer
+        else 0,
         "customer_form": customer_form or CustomerCreateForm(prefix="new"),
         "asset_form": asset_form or AssetForm(prefix="asset"),
         "case_form": case_form,
@@ -654,8 +657,9 @@ def intake_related(request: HttpRequest) -> HttpResponse:
     customer = customer_get_for(user=request.user, pk=request.GET.get("customer"))
     asset = _customer_asset(customer, request.GET.get("asset"))
     related = selectors.related_cases(user=request.user, customer=customer, asset=asset)
+    hidden = selectors.related_cases_hidden_count(user=request.user, customer=customer, asset=asset)
     return render(
         request,
         "cases/partials/_related_cases.html",
-        {"related": related, "customer": customer, "asset": asset},
+        {"related": related, "hidden": hidden, "customer": customer, "asset": asset},
     )

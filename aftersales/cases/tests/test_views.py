@@ -604,6 +604,16 @@ def test_related_cases_warn_about_duplicates(client, users, customers, cases):
     assert 'data-testid="duplicate-warning"' not in html and 'data-testid="no-related"' in html
 
 
+def test_related_cases_count_the_ones_another_team_holds(client, users, customers, cases):
+    # Bob's open case sits in team B's queue; team A's agent takes Bob's next call.
+    client.force_login(users["agent"])
+    bob = customers["bob"]
+    html = client.get(reverse("cases:intake_related"), {"customer": bob.pk}).content.decode()
+    assert 'data-testid="duplicate-warning"' in html
+    assert 'data-testid="related-hidden"' in html
+    assert cases["bob_b"].number not in html  # only the count, not the case
+
+
 def test_intake_new_customer_with_bad_phone_creates_nothing(client, users):
     client.force_login(users["agent"])
     before = Customer.objects.count()

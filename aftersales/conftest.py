@@ -15,8 +15,11 @@ pytest_plugins = ["aftersales.testing_browser"]
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    from aftersales.accounts import role_cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    role_cache.clear()  # ids are reused between tests; a cached role must not leak across
 
 
 @pytest.fixture

@@ -586,9 +586,9 @@ def main() -> int:
     parser.add_argument("--base-cases", type=int, default=20000)
     parser.add_argument("--redis", action="store_true", help="queue tasks in Redis (REDIS_URL)")
     parser.add_argument(
-        "--prepared",
+        "--no-prepared",
         action="store_true",
-        help="PostgreSQL: server-side binding with prepared statements (see docs/performance.md)",
+        help="PostgreSQL: client-side binding, no prepared statements (as behind a pooler)",
     )
     parser.add_argument(
         "--app",
@@ -620,19 +620,8 @@ def main() -> int:
         DEBUG="0",
         LOG_LEVEL="WARNING",
     )
-    if args.prepared:
-        # A settings overlay in the data folder: same settings, prepared statements on.
-        (tmp / "bench_settings.py").write_text(
-            "from config.settings import *  # noqa: F403\n"
-            'DATABASES["default"].setdefault("OPTIONS", {}).update(\n'
-            "    server_side_binding=True, prepare_threshold=5\n"
-            ")\n"
-        )
-        env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(tmp), str(ROOT), env.get("PYTHONPATH", "")) if p
-        )
-        sys.path.insert(0, str(tmp))
+    if args.no_prepared:
+        env["DATABASE_PREPARED_STATEMENTS"] = "0"
     if args.redis:
         env["REDIS_URL"] = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
     elif "REDIS_URL" in env:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from aftersales.core.audit import audit_record
 
 from .models import ApiKey, Department, ServiceCenter, Team, User
+from .role_cache import apply_cached_permissions
 from .roles import ROLE_PERMISSIONS, Role
 
 
@@ -122,6 +123,7 @@ def apikey_authenticate(raw: str) -> User | None:
         return None
     if not key.user.is_active:
         return None
+    apply_cached_permissions(key.user)
     now = timezone.now()
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         # Touch at most once a minute so busy integrations do not write on every call.

@@ -324,7 +324,11 @@ def case_create(
         extra=_extra(payload.extra),
         **staff_fields,
     )
-    return Status(201 if created else 200, _case_out(user, _reload(case)))
+    if created:
+        # The service's case already carries what the answer shows (customer, contact, asset
+        # with its model, team, assignee, category): no second trip to the database.
+        return Status(201, _case_out(user, case))
+    return Status(200, _case_out(user, _reload(case)))
 
 
 @router.get("/cases/{number}", response={200: CaseOut, **ERRORS_READ}, summary="One case")

@@ -47,3 +47,19 @@ def test_login_works_with_the_right_password(client, users):
     response = client.post("/accounts/login/", {"username": "agent", "password": "pw-Test-12345"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(users["agent"].pk)
+
+
+def test_api_key_permissions_are_remembered_briefly(users, django_assert_num_queries, monkeypatch):
+    from aftersales.accounts import role_cache
+
+    _key, plain = apikey_create(actor=users["administrator"], name="商城", role=Role.AGENT)
+    first = apikey_authenticate(plain)
+    assert first.has_perm("cases.add_case") and not first.has_perm("core.browse_auditlog")
+    with django_assert_num_queries(1):  # the key itself, checked on every call
+        again = apikey_authenticate(plain)
+        assert again.has_perm("cases.add_case") and again.is_staff_member
+    # once the time is up, a changed role is seen
+    Group.objects.get(name="agent").permissions.clear()
+    monkeypatch.setattr(role_cache, "TTL", 0.0)
+    role_cache.clear()
+    assert not apikey_authenticate(plain).has_perm("cases.add_case")

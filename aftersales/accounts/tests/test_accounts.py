@@ -63,3 +63,15 @@ def test_api_key_permissions_are_remembered_briefly(users, django_assert_num_que
     monkeypatch.setattr(role_cache, "TTL", 0.0)
     role_cache.clear()
     assert not apikey_authenticate(plain).has_perm("cases.add_case")
+
+
+def test_apikey_command_creates_lists_and_revokes(db, capsys):
+    from django.core.management import call_command
+
+    call_command("apikey", "create", "--name", "商城对接", "--role", "agent")
+    plain = capsys.readouterr().out.split(": ", 1)[1].splitlines()[0].strip()
+    assert apikey_authenticate(plain) is not None
+    call_command("apikey", "list")
+    assert "商城对接" in capsys.readouterr().out
+    call_command("apikey", "revoke", plain.split(".")[0])
+    assert apikey_authenticate(plain) is None

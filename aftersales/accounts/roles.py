@@ -27,6 +27,7 @@ STAFF_ROLES = [r for r in Role if r != Role.CUSTOMER]
 
 _CASE_WORK = [
     "cases.view_case",
+    "cases.view_team_cases",
     "cases.add_case",
     "cases.change_case",
     "cases.reply_case",
@@ -48,13 +49,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AGENT: _CASE_WORK,
     Role.COMPLAINT_OFFICER: [*_CASE_WORK, "cases.handle_complaints"],
     Role.DISPATCHER: [*_CASE_WORK, "cases.view_all_cases"],
+    # Technicians see their own jobs and the customers and products on them (selectors), not
+    # the team's queue nor the customer base.
     Role.TECHNICIAN: [
         "cases.view_case",
         "cases.reply_case",
         "cases.note_case",
         "cases.transition_case",
-        "customers.view_customer",
-        "customers.view_asset",
         "customers.view_productmodel",
     ],
     Role.PARTS_KEEPER: ["customers.view_productmodel"],

@@ -45,7 +45,9 @@ class CaseFilterForm(forms.Form):
         help_text=_("“me”, “none”, or a user name"),
         max_length=150,
     )
-    customer = forms.IntegerField(label=_("Customer"), required=False, min_value=1)
+    customer = forms.IntegerField(
+        label=_("Customer"), required=False, min_value=1, max_value=2**63 - 1
+    )
     q = forms.CharField(label=_("Number or title"), required=False, max_length=100)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)

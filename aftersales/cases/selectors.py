@@ -1,9 +1,10 @@
 """Reads of cases, restricted to what the user may see (style rule 5).
 
-Staff see the cases of their teams and the ones assigned to them; roles with triage rights
-also see the unassigned pool; supervisors, dispatchers and auditors see everything; a customer
-sees only their own. A single case comes from :func:`case_get_for`, which answers 404 both for a
-missing case and for one the user may not see.
+Staff see the cases assigned to them and, with the team permission, their teams' cases; roles
+with triage rights also see the unassigned pool; technicians see only their own jobs;
+supervisors, dispatchers and auditors see everything; a customer sees only their own. A single
+case comes from :func:`case_get_for`, which answers 404 both for a missing case and for one the
+user may not see.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def case_visible_q(user: User) -> Q | None:
     if user.is_superuser or user.has_perm("cases.view_all_cases"):
         return None
     if user.has_perm("cases.view_case"):
-        team_ids = list(user.teams.values_list("id", flat=True))
-        cond = Q(assignee=user) | Q(team_id__in=team_ids)
+        cond = Q(assignee=user)
+        if user.has_perm("cases.view_team_cases"):
+            cond |= Q(team_id__in=list(user.teams.values_list("id", flat=True)))
         if user.has_perm("cases.add_case"):
             cond |= Q(team__isnull=True)  # the triage pool that intake staff route from
         if user.has_perm("cases.handle_complaints"):

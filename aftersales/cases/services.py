@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -79,6 +80,17 @@ def _save_attachments(
     files: list[UploadedFile],
     public: bool,
 ) -> list[Attachment]:
+    if len(files) > settings.ATTACHMENT_MAX_FILES:
+        raise InvalidInput(
+            _("Send at most %(n)s files at a time.") % {"n": settings.ATTACHMENT_MAX_FILES},
+            code="too_many_files",
+        )
+    if case.attachments.count() + len(files) > settings.ATTACHMENT_MAX_PER_CASE:
+        raise InvalidInput(
+            _("This case already holds the most files it may have (%(n)s).")
+            % {"n": settings.ATTACHMENT_MAX_PER_CASE},
+            code="too_many_files",
+        )
     checked = [(f, *sniff_upload(f)) for f in files]  # refuse all before storing any
     saved = []
     for upload, content_type, ext in checked:
@@ -108,7 +120,7 @@ def _check_assignment(team: Team | None, assignee: User | None) -> None:
     """Cases go to staff, and to a member of the team when both are named."""
     if assignee is None:
         return
-    if not assignee.is_staff_member:
+    if not assignee.is_staff_member or not assignee.has_perm("cases.view_case"):
         raise InvalidInput(_("Cases can only be assigned to staff."), code="assignee_invalid")
     if team is not None and not team.members.filter(pk=assignee.pk).exists():
         raise InvalidInput(

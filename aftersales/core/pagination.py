@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,25 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     return values
 
 
+MAX_INT = 2**63 - 1
+
+
+def _typed(model: Any, fields: list[str], values: list[Any]) -> list[Any]:
+    """Check each cursor value against its column, so a tampered cursor is a 422, never a
+    database error."""
+    typed = []
+    for name, value in zip(fields, values, strict=True):
+        field = model._meta.get_field(name)
+        try:
+            value = field.to_python(value)
+        except (ValidationError, ValueError, TypeError) as exc:
+            raise InvalidInput(_("The page cursor is not valid."), code="invalid_cursor") from exc
+        if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+            raise InvalidInput(_("The page cursor is not valid."), code="invalid_cursor")
+        typed.append(value)
+    return typed
+
+
 def keyset_page(qs: QuerySet, *, order: list[str], cursor: str | None, limit: int) -> Page:
     """Return one page of ``qs`` ordered by ``order`` (e.g. ``["-priority_rank", "-id"]``).
 
@@ -50,7 +70,7 @@ def keyset_page(qs: QuerySet, *, order: list[str], cursor: str | None, limit: in
     """
     fields = [f.lstrip("-") for f in order]
     if cursor:
-        values = decode_cursor(cursor, len(fields))
+        values = _typed(qs.model, fields, decode_cursor(cursor, len(fields)))
         cond = Q()
         for i, field in enumerate(fields):
             op = "lt" if order[i].startswith("-") else "gt"

@@ -8,8 +8,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from aftersales.accounts.models import User
+from aftersales.core.errors import InvalidInput
 
 from .models import Asset, Contact, Customer, ProductModel
+from .phones import normalize_phone
 
 
 def customer_visible_q(user: User) -> Q | None:
@@ -18,7 +20,16 @@ def customer_visible_q(user: User) -> Q | None:
         return Q(pk__in=[])
     if user.is_superuser or user.has_perm("customers.view_customer"):
         return None
+    if user.has_perm("cases.view_case"):
+        # Staff without the customer base (technicians) see the customers of their own jobs.
+        return Q(pk__in=_own_job_customers(user))
     return Q(user=user)
+
+
+def _own_job_customers(user: User):
+    from aftersales.cases.models import Case
+
+    return Case.objects.filter(assignee=user).values("customer_id")
 
 
 def customer_list(*, user: User) -> QuerySet[Customer]:
@@ -35,19 +46,44 @@ def customer_get_for(*, user: User, pk: int) -> Customer:
         raise Http404("customer") from exc
 
 
+def may_search_phone_digits(user: User) -> bool:
+    """Searching by a fragment of a number would let a role that sees numbers masked rebuild
+    them digit by digit, so fragments are for roles that may reveal numbers anyway."""
+    return sees_full_personal_data(user) or user.has_perm("customers.reveal_personal_data")
+
+
+def _phone_condition(user: User, text: str) -> Q | None:
+    """Which contacts a typed number matches: any 4+ digits for roles that may search by
+    fragment (the search is written to the access log), a whole number for everyone else."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 4:
+        return None
+    if not may_search_phone_digits(user):
+        try:
+            return Q(phone=normalize_phone(text))
+        except InvalidInput:
+            return None
+    if digits.startswith("86") and len(digits) > 11:
+        digits = digits[2:]
+    if not sees_full_personal_data(user):
+        from .services import personal_data_search_record
+
+        personal_data_search_record(actor=user, digits=digits)
+    return Q(phone__contains=digits)
+
+
 def customer_search(*, user: User, text: str, limit: int = 10) -> list[Customer]:
-    """Intake lookup: any 4+ digits of a phone, or the start of a name or company."""
+    """Intake lookup: digits of a phone (see :func:`_phone_condition`), or the start of a name
+    or company."""
     text = (text or "").strip()
     if not text:
         return []
-    qs = customer_list(user=user)
-    digits = re.sub(r"\D", "", text)
     cond = Q(name__istartswith=text) | Q(company_name__istartswith=text)
-    if len(digits) >= 4:
-        if digits.startswith("86") and len(digits) > 11:
-            digits = digits[2:]
-        cond |= Q(contacts__phone__contains=digits)
-    return list(qs.filter(cond).distinct().prefetch_related("contacts").order_by("-id")[:limit])
+    phone = _phone_condition(user, text)
+    if phone is not None:
+        cond |= Q(pk__in=Contact.objects.filter(phone).values("customer_id"))
+    qs = customer_list(user=user).filter(cond)
+    return list(qs.prefetch_related("contacts").order_by("-id")[:limit])
 
 
 def asset_list(*, user: User) -> QuerySet[Asset]:
@@ -56,6 +92,8 @@ def asset_list(*, user: User) -> QuerySet[Asset]:
         return qs.none()
     if user.is_superuser or user.has_perm("customers.view_asset"):
         return qs
+    if user.has_perm("cases.view_case"):
+        return qs.filter(customer_id__in=_own_job_customers(user))
     return qs.filter(customer__user=user)
 
 
@@ -85,16 +123,13 @@ def sees_full_personal_data(user: User) -> bool:
 
 def customer_list_search(*, user: User, text: str = "") -> QuerySet[Customer]:
     """The customers ``user`` may see, narrowed like :func:`customer_search` but left as a
-    queryset so that lists can paginate it: the start of a name or company, or 4+ digits of a
-    phone. A subquery (not a join) keeps one row per customer."""
+    queryset so that lists can paginate it. A subquery (not a join) keeps one row per customer."""
     qs = customer_list(user=user)
     text = (text or "").strip()
     if not text:
         return qs
     cond = Q(name__istartswith=text) | Q(company_name__istartswith=text)
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 4:
-        if digits.startswith("86") and len(digits) > 11:
-            digits = digits[2:]
-        cond |= Q(pk__in=Contact.objects.filter(phone__contains=digits).values("customer_id"))
+    phone = _phone_condition(user, text)
+    if phone is not None:
+        cond |= Q(pk__in=Contact.objects.filter(phone).values("customer_id"))
     return qs.filter(cond)

@@ -281,6 +281,18 @@ def asset_update(
     return asset
 
 
+def personal_data_search_record(*, actor: User, digits: str) -> None:
+    """Note that ``actor`` searched customers by part of a phone number (PIPL access log)."""
+    shown = digits[:3] + "*" * max(len(digits) - 7, 0) + digits[-4:] if len(digits) > 7 else digits
+    audit_record(
+        actor=actor,
+        action="personal_data.search",
+        object_type="customers.contact",
+        object_id="",
+        object_repr=shown,
+    )
+
+
 def personal_data_reveal(*, actor: User, contact: Contact, reason: str = "") -> str:
     """Return a contact's full phone number and record that ``actor`` saw it (PIPL access log)."""
     audit_record(
@@ -323,6 +335,9 @@ def customer_signup(
     except IntegrityError as exc:  # the same name taken by a sign-up racing this one
         raise Conflict(_("That user name is taken."), code="username_taken") from exc
     user.groups.add(Group.objects.get_or_create(name=str(Role.CUSTOMER))[0])
+    audit_record(
+        actor=user, action="user.create", obj=user, after={"username": username, "role": "customer"}
+    )
     customer = customer_create(
         actor=user, name=name, phone=e164, email=email, preferred_language=language, user=user
     )

@@ -483,6 +483,14 @@ def test_reply_and_note(users, customers, cases):
         login(customers["alice"].user), f"/api/v1/cases/{number}/replies", {"body": "在家"}
     )
     assert reply.status_code == 201 and reply.json()["kind"] == "customer_reply"
+    from aftersales.cases.services import case_assign
+
+    case_assign(
+        actor=users["agent"],
+        case=cases["alice_a"],
+        team=cases["alice_a"].team,
+        assignee=users["technician"],
+    )
     note = post(login(users["technician"]), f"/api/v1/cases/{number}/notes", {"body": "需换电容"})
     assert note.status_code == 201 and note.json()["is_public"] is False
     empty = post(login(users["agent"]), f"/api/v1/cases/{number}/replies", {"body": ""})

@@ -84,16 +84,8 @@ CASE_MATRIX = {
     "customer": {e: 403 for e in URLS},
     "parts_keeper": {e: 403 for e in URLS},
     "auditor": {**{e: 403 for e in URLS}, "detail": 200},
-    "technician": {
-        "detail": 200,
-        "edit_page": 403,
-        "reply": 302,
-        "note": 302,
-        "transition": 302,
-        "assign": 403,
-        "edit": 403,
-        "upload": 302,
-    },
+    # not the technician's job, though in the technician's team: technicians see their own jobs
+    "technician": {e: 404 for e in URLS},
     "agent": {**{e: 302 for e in POSTS}, "detail": 200, "edit_page": 200},
     "supervisor": {**{e: 302 for e in POSTS}, "detail": 200, "edit_page": 200},
     # a right role, but the case belongs to another team: not even its existence shows
@@ -122,6 +114,42 @@ def test_case_screen_permission_matrix(client, users, customers, cases, org, rol
     else:
         assert response.status_code == expected
     if expected != 302:
+        assert (CaseEvent.objects.count(), Attachment.objects.count()) == before
+
+
+# The same case once it is the technician's job.
+TECHNICIAN_OWN_JOB = {
+    "detail": 200,
+    "edit_page": 403,
+    "reply": 302,
+    "note": 302,
+    "transition": 302,
+    "assign": 403,
+    "edit": 403,
+    "upload": 302,
+}
+
+
+@pytest.mark.parametrize("endpoint", list(TECHNICIAN_OWN_JOB))
+def test_technician_acts_on_own_job(client, users, customers, cases, org, endpoint):
+    from aftersales.cases.services import case_assign
+
+    case = case_assign(
+        actor=users["agent"],
+        case=cases["alice_a"],
+        team=org["team_a"],
+        assignee=users["technician"],
+    )
+    url = reverse(URLS[endpoint], args=[case.number])
+    client.force_login(users["technician"])
+    before = (CaseEvent.objects.count(), Attachment.objects.count())
+    if endpoint in POSTS:
+        data, files = _action_data(endpoint, case, org)
+        response = client.post(url, {**data, **files})
+    else:
+        response = client.get(url)
+    assert response.status_code == TECHNICIAN_OWN_JOB[endpoint]
+    if response.status_code != 302:
         assert (CaseEvent.objects.count(), Attachment.objects.count()) == before
 
 

@@ -342,5 +342,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=att.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # A PDF shown inline on our own origin must not run scripts or reach the session.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     response["Cache-Control"] = "private, max-age=3600"
     return response

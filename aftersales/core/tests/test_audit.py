@@ -35,3 +35,23 @@ def test_admin_cannot_edit_audit_rows(client, users):
     client.post(f"/admin/core/auditlog/{row.pk}/change/", {"action": "rewritten"})
     assert client.post(f"/admin/core/auditlog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditLog.objects.get(pk=row.pk).action == "test.action"
+
+
+def test_product_model_changes_in_admin_are_audited(client, users, product_model):
+    admin_user = users["administrator"]
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    url = f"/admin/customers/productmodel/{product_model.pk}/change/"
+    data = {
+        "code": product_model.code,
+        "name": product_model.name,
+        "brand": product_model.brand,
+        "product_line": product_model.product_line,
+        "warranty_months": 24,
+        "main_parts_warranty_months": 36,
+        "warranty_km": "",
+    }
+    assert client.post(url, data).status_code == 302
+    row = AuditLog.objects.get(action="product_model.update")
+    assert row.before == {"warranty_months": 12} and row.after == {"warranty_months": 24}

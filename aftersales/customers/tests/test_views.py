@@ -48,7 +48,8 @@ MATRIX = {
     "customer": {"list": 403, "detail": 403, "asset_create": 403, "reveal": 403},
     "parts_keeper": {"list": 403, "detail": 403, "asset_create": 403, "reveal": 403},
     "auditor": {"list": 200, "detail": 200, "asset_create": 403, "reveal": 403},
-    "technician": {"list": 200, "detail": 200, "asset_create": 403, "reveal": 403},
+    # technicians see the customers of their own jobs on the case page, not the customer base
+    "technician": {"list": 403, "detail": 403, "asset_create": 403, "reveal": 403},
     "agent": {"list": 200, "detail": 200, "asset_create": 302, "reveal": 200},
     "supervisor": {"list": 200, "detail": 200, "asset_create": 302, "reveal": 200},
 }

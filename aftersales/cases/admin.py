@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from aftersales.core.admin import ReadOnlyAdmin
+from aftersales.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import Case, CaseCategory
 
 
 @admin.register(CaseCategory)
-class CaseCategoryAdmin(admin.ModelAdmin):
+class CaseCategoryAdmin(AuditedAdmin):
     list_display = ["code", "name", "name_en", "case_type", "is_active"]
     list_filter = ["case_type", "is_active"]
 

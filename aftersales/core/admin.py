@@ -1,6 +1,38 @@
 from django.contrib import admin
 
+from .audit import audit_record, diff, model_snapshot
 from .models import AuditLog
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Reference and organisation data that administrators keep in the admin: every save
+    writes an audit record like any service would (R16.2); nothing here deletes."""
+
+    audit_exclude: tuple[str, ...] = ("password", "last_login")
+
+    def _snapshot(self, obj) -> dict:
+        data = model_snapshot(obj)
+        for name in self.audit_exclude:
+            data.pop(name, None)
+        return data
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        before = self._snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        b, a = diff(before, self._snapshot(obj))
+        label = obj._meta.model_name
+        if change and not a:
+            return
+        audit_record(
+            actor=request.user,
+            action=f"{label}.update" if change else f"{label}.create",
+            obj=obj,
+            before=b or None,
+            after=a,
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

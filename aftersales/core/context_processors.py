@@ -13,6 +13,8 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav_staff": staff,
         "nav_customer": not staff and hasattr(user, "customer"),
+        "nav_can_cases": user.has_perm("cases.view_case"),
+        "nav_can_customers": user.has_perm("customers.view_customer"),
         "nav_can_intake": user.has_perm("cases.add_case"),
         "nav_can_audit": user.has_perm("core.browse_auditlog"),
         "nav_is_admin": user.is_staff,

@@ -15,8 +15,16 @@ AUDIT_PAGE_SIZE = 50
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work is."""
-    if getattr(request.user, "is_staff_member", False):
-        return redirect("cases:queue")
+    user = request.user
+    if getattr(user, "is_staff_member", False):
+        if user.has_perm("cases.view_case"):
+            return redirect("cases:queue")
+        if user.has_perm("core.browse_auditlog"):
+            return redirect("core:audit_log")
+        if user.is_staff:
+            return redirect("admin:index")
+        # A role whose screens come in a later release (e.g. parts): say so, don't 403.
+        return render(request, "core/home.html")
     return redirect("portal:case_list")
 
 

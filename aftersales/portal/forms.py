@@ -65,9 +65,7 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
             "widget",
-            MultipleFileInput(
-                attrs={"accept": "image/*,application/pdf", "capture": "environment"}
-            ),
+            MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
         )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)

@@ -53,5 +53,46 @@ def test_product_model_changes_in_admin_are_audited(client, users, product_model
         "warranty_km": "",
     }
     assert client.post(url, data).status_code == 302
-    row = AuditLog.objects.get(action="product_model.update")
+    row = AuditLog.objects.get(action="productmodel.update")
     assert row.before == {"warranty_months": 12} and row.after == {"warranty_months": 24}
+
+
+def test_administrator_role_keeps_the_organisation_in_the_admin(client, users, org):
+    admin_user = users["administrator"]  # the role, not a superuser
+    assert admin_user.is_staff and not admin_user.is_superuser
+    client.force_login(admin_user)
+    for url in (
+        "/admin/accounts/user/",
+        "/admin/accounts/team/",
+        "/admin/accounts/department/",
+        "/admin/accounts/servicecenter/",
+        "/admin/accounts/apikey/",
+        "/admin/cases/casecategory/",
+    ):
+        assert client.get(url).status_code == 200, url
+    center = org["center"]
+    response = client.post(
+        f"/admin/accounts/servicecenter/{center.pk}/change/",
+        {
+            "code": center.code,
+            "name": "上海浦东服务中心（新址）",
+            "address": center.address,
+            "latitude": "",
+            "longitude": "",
+            "coverage_radius_km": "30.0",
+            "opening_hours": "{}",
+            "phone": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    row = AuditLog.objects.get(action="servicecenter.update")
+    assert row.after == {"name": "上海浦东服务中心（新址）"} and row.actor == admin_user
+
+
+def test_a_role_without_screens_gets_a_landing_page(client, users):
+    client.force_login(users["parts_keeper"])
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert 'data-testid="role-home"' in response.content.decode()
+    assert "/cases/" not in response.content.decode()

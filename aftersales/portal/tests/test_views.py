@@ -326,7 +326,8 @@ def test_new_request_form_shape(client, customers):
     client.force_login(customers["alice"].user)
     html = client.get(reverse("portal:case_new")).content.decode()
     assert 'data-testid="portal-new-form"' in html and 'enctype="multipart/form-data"' in html
-    assert 'accept="image/*,application/pdf"' in html and 'capture="environment"' in html
+    # no capture attribute: phones then offer both the camera and photos already taken
+    assert 'accept="image/*,application/pdf"' in html and "capture=" not in html
     assert "SN-A-0001" in html and "SN-B-0001" not in html
 
 

@@ -43,6 +43,7 @@ from .api_schemas import (
     CaseQuery,
     EventOut,
     MessageIn,
+    RatingIn,
     TransitionIn,
     TransitionsOut,
 )
@@ -121,6 +122,10 @@ def _case_out(user: User, case: Case) -> dict[str, Any]:
         "first_response_at": case.first_response_at,
         "resolved_at": case.resolved_at,
         "closed_at": case.closed_at,
+        "resolution": case.resolution,
+        "customer_rating": case.customer_rating,
+        "customer_feedback": case.customer_feedback,
+        "rated_at": case.rated_at,
     }
 
 
@@ -403,6 +408,20 @@ def case_note(request: HttpRequest, payload: MessageIn, number: str = CaseNumber
     require(permissions.can_note(user))
     event = services.case_note(actor=user, case=case, body=payload.body)
     return Status(201, _event_out(user, event))
+
+
+@router.post(
+    "/cases/{number}/rating",
+    response={200: CaseOut, **ERRORS_WRITE},
+    summary="The customer rates the service",
+)
+def case_rating(request: HttpRequest, payload: RatingIn, number: str = CaseNumber):
+    """Once per case, by its customer, when it is resolved or closed."""
+    user: User = request.auth
+    case = _case_for(user, number)
+    require(permissions.is_case_owner(user, case))
+    services.case_rate(actor=user, case=case, rating=payload.rating, feedback=payload.feedback)
+    return _case_out(user, _reload(case))
 
 
 @router.get(

@@ -107,6 +107,10 @@ class CaseOut(CaseListItemOut):
     first_response_at: dt.datetime | None
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
+    resolution: str
+    customer_rating: int | None
+    customer_feedback: str
+    rated_at: dt.datetime | None
 
 
 class CasePageOut(Schema):
@@ -183,12 +187,18 @@ class CasePatch(InputSchema):
     title: str = omitted(min_length=1, max_length=200)
     description: str = omitted(max_length=20000)
     customer_demand: str = omitted(max_length=500)
+    resolution: str = omitted(max_length=5000, description="Service provided and result")
     priority: PriorityValue = omitted()
     severity: SeverityValue = omitted()
     channel: ChannelValue = omitted()
     category: str | None = omitted(max_length=60, description="Category code; null clears it")
     asset_id: ObjectId | None = omitted(description="null clears it")
     extra: ExtraIn = omitted(description="The fields of the case's type; replaces them all")
+
+
+class RatingIn(InputSchema):
+    rating: int = Field(ge=1, le=5, description="5 very satisfied … 1 very dissatisfied")
+    feedback: str = Field("", max_length=2000)
 
 
 class MessageIn(InputSchema):

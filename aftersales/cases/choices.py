@@ -66,5 +66,6 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     UPDATED = "updated", _("Details changed")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    RATED = "rated", _("Customer rated the service")
     NOTIFICATION_SENT = "notification_sent", _("Notification sent")
     NOTIFICATION_FAILED = "notification_failed", _("Notification failed")

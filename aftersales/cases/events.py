@@ -13,6 +13,7 @@ PUBLIC_KINDS = {
     EventKind.PUBLIC_REPLY,
     EventKind.CUSTOMER_REPLY,
     EventKind.STATUS_CHANGED,
+    EventKind.RATED,
 }
 
 

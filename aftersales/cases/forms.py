@@ -277,6 +277,12 @@ class CaseEditForm(VersionedForm):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    resolution = forms.CharField(
+        label=_("Service provided and result"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -292,6 +298,7 @@ class CaseEditForm(VersionedForm):
             "category": case.category_id,
             "customer_demand": case.customer_demand,
             "description": case.description,
+            "resolution": case.resolution,
         }
 
 

@@ -130,6 +130,16 @@ class Case(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    resolution = models.TextField(
+        _("service provided and result"),
+        blank=True,
+        help_text=_("What was done and what came of it, as told to the customer."),
+    )
+    customer_rating = models.PositiveSmallIntegerField(
+        _("customer's rating"), null=True, blank=True
+    )
+    customer_feedback = models.TextField(_("customer's comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -149,6 +159,11 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=models.Q(priority_rank__gte=1, priority_rank__lte=4),
                 name="case_priority_rank_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(customer_rating__isnull=True)
+                | models.Q(customer_rating__gte=1, customer_rating__lte=5),
+                name="case_customer_rating_range",
             ),
         ]
         permissions = [

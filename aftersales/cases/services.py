@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import Team, User
 from aftersales.core.audit import audit_record, diff, model_snapshot
-from aftersales.core.errors import InvalidInput, TransitionNotAllowed, VersionConflict
+from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed, VersionConflict
 from aftersales.customers.models import Asset, Contact, Customer
 
 from . import notify
@@ -43,6 +43,7 @@ AUDIT_FIELDS = [
     "title",
     "description",
     "customer_demand",
+    "resolution",
     "customer",
     "contact",
     "asset",
@@ -274,6 +275,7 @@ def case_update(
         "title",
         "description",
         "customer_demand",
+        "resolution",
         "priority",
         "severity",
         "category",
@@ -377,6 +379,8 @@ def case_transition(
     values: dict[str, Any] = {"status": to_status, "status_changed_at": now}
     if to_status == Status.RESOLVED:
         values["resolved_at"] = now
+        if reason:
+            values["resolution"] = reason  # what was done, in the words the customer reads
     if to_status in (Status.CLOSED, Status.CANCELLED):
         values["closed_at"] = now
     if from_status in (Status.CLOSED, Status.RESOLVED) and to_status not in (
@@ -514,3 +518,44 @@ def attachment_add(
             is_public=public,
         )
     return atts
+
+
+RATABLE = {Status.RESOLVED, Status.CLOSED}
+
+
+@transaction.atomic
+def case_rate(*, actor: User, case: Case, rating: int, feedback: str = "") -> Case:
+    """The customer rates the service once the case is resolved or closed (R1.3 售后服务登记表:
+    the customer's rating). One rating per case; a second attempt is a conflict."""
+    if actor_side(actor) != CUSTOMER or case.customer.user_id != actor.pk:
+        raise TransitionNotAllowed(
+            _("Only the customer can rate the service."), code="not_customer"
+        )
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise InvalidInput(_("Choose a rating from 1 to 5."), code="rating_invalid")
+    if case.status not in RATABLE:
+        raise TransitionNotAllowed(
+            _("A case can be rated once it is resolved."), code="not_ratable"
+        )
+    feedback = (feedback or "").strip()[:2000]
+    now = timezone.now()
+    updated = Case.objects.filter(pk=case.pk, customer_rating__isnull=True).update(
+        customer_rating=rating, customer_feedback=feedback, rated_at=now, updated_at=now
+    )
+    if not updated:
+        raise Conflict(_("This case has already been rated."), code="already_rated")
+    case.refresh_from_db()
+    event_add(
+        case=case,
+        kind=EventKind.RATED,
+        actor=actor,
+        body=feedback,
+        data={"rating": rating},
+    )
+    audit_record(
+        actor=actor,
+        action="case.rate",
+        obj=case,
+        after={"customer_rating": rating, "customer_feedback": feedback},
+    )
+    return case

@@ -242,3 +242,26 @@ class ConfirmForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RatingForm(forms.Form):
+    """How the customer rates the service once the case is resolved (R1.3)."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        choices=[
+            (5, _("Very satisfied")),
+            (4, _("Satisfied")),
+            (3, _("Neutral")),
+            (2, _("Dissatisfied")),
+            (1, _("Very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        label=_("Anything you want to tell us (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="case_detail"),
     path("cases/<str:number>/reply/", views.case_reply, name="case_reply"),
     path("cases/<str:number>/confirm/", views.case_confirm, name="case_confirm"),
+    path("cases/<str:number>/rate/", views.case_rate, name="case_rate"),
 ]

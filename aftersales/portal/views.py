@@ -32,7 +32,14 @@ from aftersales.core.pagination import keyset_page
 from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
 
-from .forms import CaseNewForm, ConfirmForm, ReplyForm, SignupForm, add_domain_error
+from .forms import (
+    CaseNewForm,
+    ConfirmForm,
+    RatingForm,
+    ReplyForm,
+    SignupForm,
+    add_domain_error,
+)
 
 PAGE_SIZE = 20
 
@@ -228,6 +235,7 @@ def _render_detail(
     *,
     reply_form: ReplyForm | None = None,
     confirm_form: ConfirmForm | None = None,
+    rating_form: RatingForm | None = None,
     notice: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -244,6 +252,8 @@ def _render_detail(
         "confirm_form": confirm_form,
         "confirm_to": confirm_to,
         "reply_form": reply_form or ReplyForm(),
+        "rating_form": rating_form or RatingForm(),
+        "can_rate": case.status in case_services.RATABLE and case.customer_rating is None,
         "can_reply": case.status not in (Status.CLOSED, Status.CANCELLED),
         "notice": notice,
     }
@@ -305,6 +315,28 @@ def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _confirm_message(case.status))
             return redirect("portal:case_detail", number=case.number)
     return _render_detail(request, case, confirm_form=form)
+
+
+@require_POST
+@customer_required
+def case_rate(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer's rating of the service on a resolved or closed request."""
+    case = case_selectors.case_get_for(user=request.user, number=number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            case_services.case_rate(
+                actor=request.user,
+                case=case,
+                rating=form.cleaned_data["rating"],
+                feedback=form.cleaned_data["feedback"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("portal:case_detail", number=case.number)
+    return _render_detail(request, case, rating_form=form, status=422)
 
 
 def _confirm_message(status: str) -> str:

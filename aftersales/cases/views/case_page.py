@@ -233,6 +233,7 @@ def case_edit(request: HttpRequest, number: str) -> HttpResponse:
         "category": data["category"],
         "customer_demand": data["customer_demand"],
         "description": data["description"],
+        "resolution": data["resolution"],
         "extra": extra.cleaned_extra(),
     }
     try:

@@ -19,11 +19,13 @@ SORTS = {
     "newest": ["-id"],
     "oldest": ["id"],
     "priority": ["-priority_rank", "-id"],
+    "activity": ["-updated_at", "-id"],
 }
 SORT_CHOICES = [
     ("newest", _("Newest first")),
     ("oldest", _("Oldest first")),
     ("priority", _("Highest priority first")),
+    ("activity", _("Latest activity first")),
 ]
 STATE_CHOICES = [("open", _("Open")), ("all", _("All")), ("closed", _("Closed"))]
 

@@ -153,6 +153,7 @@ class Case(models.Model):
             models.Index(fields=["customer", "-id"], name="case_customer_idx"),
             models.Index(fields=["asset", "-id"], name="case_asset_idx"),
             models.Index(fields=["-priority_rank", "-id"], name="case_priority_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="case_activity_idx"),
             models.Index(fields=["case_type", "status", "-id"], name="case_type_status_idx"),
         ]
         constraints = [
@@ -257,6 +258,7 @@ class IdempotencyKey(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64, blank=True)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -76,3 +76,19 @@ def staff_case_assigned(case: Case) -> None:
         case=case,
         context={"case": case, "assignee": user},
     )
+
+
+def staff_customer_replied(case: Case, event: CaseEvent) -> None:
+    """The assignee hears when the customer writes, so a reply never sits unread."""
+    user = case.assignee
+    if user is None or not user.email:
+        return
+    notification_queue(
+        channel=Channel.EMAIL,
+        template="case_customer_reply",
+        recipient=user.email,
+        recipient_user=user,
+        language=user.preferred_language,
+        case=case,
+        context={"case": case, "assignee": user, "event": event},
+    )

@@ -220,7 +220,7 @@ def case_create(
         actor=actor, action="case.create", obj=case, after=model_snapshot(case, AUDIT_FIELDS)
     )
     notify.customer_case_created(case)
-    if assignee is not None:
+    if assignee is not None and assignee.pk != getattr(actor, "pk", None):
         notify.staff_case_assigned(case)
     return case
 
@@ -236,19 +236,42 @@ def case_create_idempotent(
     key = (idempotency_key or "").strip()[:100]
     if not key:
         return case_create(actor=actor, **kwargs), True
+    fingerprint = _request_fingerprint(kwargs)
+
+    def replay(existing: IdempotencyKey) -> tuple[Case, bool]:
+        if existing.fingerprint and existing.fingerprint != fingerprint:
+            raise InvalidInput(
+                _("This Idempotency-Key was already used for a different request."),
+                code="idempotency_key_reused",
+            )
+        return existing.case, False
+
     existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("case").first()
     if existing is not None:
-        return existing.case, False
+        return replay(existing)
     try:
         with transaction.atomic():
             case = case_create(actor=actor, **kwargs)
-            IdempotencyKey.objects.create(user=actor, key=key, case=case)
+            IdempotencyKey.objects.create(user=actor, key=key, case=case, fingerprint=fingerprint)
     except IntegrityError:
         existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("case").first()
         if existing is None:
             raise
-        return existing.case, False
+        return replay(existing)
     return case, True
+
+
+def _request_fingerprint(kwargs: dict[str, Any]) -> str:
+    """A digest of what was asked for, so a key reused for another request is caught."""
+    import hashlib
+    import json
+
+    plain = {
+        k: (getattr(v, "pk", v) if not isinstance(v, list) else len(v))
+        for k, v in sorted(kwargs.items())
+    }
+    raw = json.dumps(plain, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _conditional_update(case: Case, expected_version: int | None, **values: Any) -> Case:
@@ -437,8 +460,8 @@ def case_assign(
         },
     )
     audit_record(actor=actor, action="case.assign", obj=case, before=before, after=after)
-    if assignee is not None and assignee.pk != before["assignee"]:
-        notify.staff_case_assigned(case)
+    if assignee is not None and assignee.pk not in (before["assignee"], actor.pk):
+        notify.staff_case_assigned(case)  # nobody is mailed about taking a case themselves
     return case
 
 
@@ -478,6 +501,8 @@ def case_reply(
             case_transition(actor=None, case=case, to_status=steps[0].to, side=SYSTEM)
     if side == STAFF:
         notify.customer_reply(case, event)
+    elif case.assignee_id and case.assignee_id != getattr(actor, "pk", None):
+        notify.staff_customer_replied(case, event)
     return event
 
 

@@ -93,7 +93,7 @@ def notification_deliver(notification_id: int) -> str:
     )
     if not claimed:
         return "not-due"
-    note = Notification.objects.select_related("case").get(pk=notification_id)
+    note = Notification.objects.select_related("case", "recipient_user").get(pk=notification_id)
     try:
         _send(note)
     except Exception as exc:  # any transport error: record it and retry later
@@ -131,8 +131,20 @@ def _timeline(note: Notification, *, failed: bool) -> None:
             "channel": note.channel,
             "template": note.template,
             "attempts": note.attempts,
+            "to": mask_address(note.recipient),
+            "audience": "staff"
+            if getattr(note.recipient_user, "is_staff_member", False)
+            else "customer",
         },
     )
+
+
+def mask_address(address: str) -> str:
+    """``zhangwei@example.cn`` → ``z***@example.cn``: enough to tell which address, no more."""
+    local, at, domain = (address or "").partition("@")
+    if not at:
+        return address[:3] + "***" if address else ""
+    return f"{local[:1]}***@{domain}"
 
 
 def notifications_due(limit: int = 200) -> list[int]:

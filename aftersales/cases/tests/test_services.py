@@ -159,3 +159,14 @@ def test_assignee_must_belong_to_the_team(users, customers, org):
     with pytest.raises(InvalidInput) as exc:
         make_case(customers["alice"], team=org["team_b"], assignee=users["agent"])
     assert exc.value.code == "assignee_not_in_team"
+
+
+def test_idempotency_key_reused_for_another_request_is_refused(users, customers):
+    base = dict(customer=customers["alice"], case_type="consultation", channel="api")
+    case_create_idempotent(actor=users["agent"], idempotency_key="k-2", title="滤网怎么洗", **base)
+    with pytest.raises(InvalidInput) as exc:
+        case_create_idempotent(
+            actor=users["agent"], idempotency_key="k-2", title="另一件事", **base
+        )
+    assert exc.value.code == "idempotency_key_reused"
+    assert not Case.objects.filter(title="另一件事").exists()

@@ -77,3 +77,21 @@ def test_customer_without_address_is_recorded_as_skipped(users, product_model):
     case = make_case(walk_in, asset=None)
     note = Notification.objects.get(case=case)
     assert note.state == State.SKIPPED and note.last_error == "no address"
+
+
+def test_customer_reply_tells_the_assignee_but_self_assignment_mails_nobody(
+    users, customers, org, django_capture_on_commit_callbacks
+):
+    from aftersales.cases.services import case_assign, case_reply
+
+    agent = users["agent"]
+    case = make_case(customers["alice"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_assign(actor=agent, case=case, team=org["team_a"], assignee=agent)
+    assert mail.outbox == []  # taking a case yourself needs no e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        case_reply(actor=customers["alice"].user, case=case, body="师傅几点到？")
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+    sent = case.events.filter(kind=EventKind.NOTIFICATION_SENT).last()
+    assert sent.data["audience"] == "staff" and sent.data["to"] == "a***@example.com"

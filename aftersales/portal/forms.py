@@ -9,10 +9,12 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import User
 from aftersales.cases.choices import CaseType, Status
+from aftersales.cases.forms import ExtraForm, IntakeCaseForm, extra_form
 from aftersales.core.errors import DomainError
 from aftersales.customers.models import Asset, ProductModel
 from aftersales.customers.phones import normalize_phone
@@ -150,6 +152,48 @@ class SignupForm(forms.Form):
         return data
 
 
+# The per-type details a customer can tell us; the others (whether a complaint repeats, whether
+# returned goods are intact, a consultation's topic) are the staff's call and keep the schema's
+# default. The fields themselves are built from the case schemas by ``extra_form``.
+PORTAL_EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
+    CaseType.CONSULTATION: (),
+    CaseType.REPAIR: ("fault_symptom", "preferred_visit", "on_site", "service_address"),
+    CaseType.COMPLAINT: ("complaint_about", "demand", "incident_date"),
+    CaseType.RETURN_EXCHANGE: ("request", "order_number", "received_date", "reason"),
+    CaseType.WARRANTY_CLAIM: ("failure_date", "mileage_km", "invoice_number"),
+    CaseType.PROPOSAL: ("proposal_category",),
+    CaseType.DELIVERY_ISSUE: ("order_number", "promised_date"),
+}
+
+# Where the staff wording speaks about the customer, the portal speaks to them.
+PORTAL_EXTRA_LABELS = {
+    "complaint_about": _("What is it about?"),
+    "demand": _("What would you like us to do?"),
+    "incident_date": _("When did it happen?"),
+    "request": _("Return or exchange?"),
+    "on_site": _("A technician should come to me"),
+}
+
+
+def chosen_type(data: Any) -> str:
+    """The case type asked for, or the default one when missing or unknown."""
+    return IntakeCaseForm.chosen_type(data)
+
+
+def portal_extra_form(case_type: str, data: Any = None) -> ExtraForm:
+    """The details form of ``case_type`` with only the fields a customer fills in."""
+    form = extra_form(case_type, data=data)
+    keep = PORTAL_EXTRA_FIELDS.get(case_type, ())
+    form.fields = {name: form.fields[name] for name in keep if name in form.fields}
+    for name, field in form.fields.items():
+        if name in PORTAL_EXTRA_LABELS:
+            field.label = PORTAL_EXTRA_LABELS[name]
+        if isinstance(field.widget, forms.DateInput):
+            field.widget.format = "%Y-%m-%d"
+    _style(form)
+    return form
+
+
 class CaseNewForm(forms.Form):
     case_type = forms.ChoiceField(
         label=_("What do you need?"), choices=CaseType.choices, initial=CaseType.REPAIR
@@ -172,15 +216,20 @@ class CaseNewForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    title = forms.CharField(
-        label=_("Subject"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. The air conditioner does not cool")}),
-    )
+    # The description is the one field a customer must fill in; the case's title is taken from
+    # its first line when the subject is left empty (``case_create``). A subject alone is
+    # accepted too, so one of the two is always required.
     description = forms.CharField(
         label=_("Describe the problem"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    title = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave it empty and we use the first line of your description."),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. The air conditioner does not cool")}),
     )
     files = MultipleFileField(
         label=_("Photos or documents"),
@@ -193,6 +242,15 @@ class CaseNewForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["asset"].queryset = assets
         self.fields["product_model"].queryset = product_models
+        # Choosing another type swaps its detail fields in (the partial of the same page).
+        self.fields["case_type"].widget.attrs.update(
+            {
+                "hx-get": reverse("portal:case_new"),
+                "hx-target": "#portal-type-fields",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
         _style(self)
 
     @property
@@ -209,6 +267,9 @@ class CaseNewForm(forms.Form):
             )
         elif not new_product and (data.get("serial_number") or data.get("purchase_date")):
             self.add_error("product_model", _("Choose the model of the product to register."))
+        title, description = data.get("title") or "", data.get("description") or ""
+        if "title" in data and "description" in data and not (title.strip() or description.strip()):
+            self.add_error("description", _("Describe the problem."))
         return data
 
 

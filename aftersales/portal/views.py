@@ -39,6 +39,8 @@ from .forms import (
     ReplyForm,
     SignupForm,
     add_domain_error,
+    chosen_type,
+    portal_extra_form,
 )
 
 PAGE_SIZE = 20
@@ -140,18 +142,42 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/case_list.html", context)
 
 
+TYPE_FIELDS_TARGET = "portal-type-fields"
+
+
 @customer_required
 def case_new(request: HttpRequest) -> HttpResponse:
-    """Submit a request, with photos, for one of my products or one registered on the way."""
+    """Submit a request, with photos, for one of my products or one registered on the way.
+
+    The details asked for depend on the type of request. Choosing another type swaps them in
+    by htmx; without JavaScript, sending the form with another type than the one whose details
+    were shown draws the page again with the right details instead of creating the case.
+    """
     user = request.user
     customer = user.customer
     choices = {
         "assets": customer_selectors.asset_list(user=user).filter(customer=customer),
         "product_models": customer_selectors.product_model_list(),
     }
+    if request.htmx and request.htmx.target == TYPE_FIELDS_TARGET:
+        extra = portal_extra_form(chosen_type(request.GET))
+        return render(request, "portal/partials/_type_fields.html", {"extra_form": extra})
+    notice = ""
     if request.method == "POST":
+        case_type = chosen_type(request.POST)
+        shown = request.POST.get("details_type")
+        extra = portal_extra_form(case_type, data=request.POST)
+        if shown and shown != case_type and extra.fields:
+            # The type changed without its details on the page: ask for them first.
+            form = CaseNewForm(initial=_initial(request.POST), **choices)
+            extra = portal_extra_form(case_type)
+            notice = _("Fill in the details for this type of request, then send it.")
+            if request.FILES:
+                notice = f"{notice} {_('Please attach your photos again.')}"
+            return _render_new(request, form, extra, notice)
         form = CaseNewForm(request.POST, request.FILES, **choices)
-        if form.is_valid():
+        form_ok = form.is_valid()
+        if form_ok and extra.is_valid():
             data = form.cleaned_data
             try:
                 with transaction.atomic():
@@ -172,6 +198,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                         title=data["title"],
                         description=data["description"],
                         asset=asset,
+                        extra=extra.cleaned_extra(),
                         files=data["files"],
                     )
             except DomainError as exc:
@@ -184,9 +211,25 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("portal:case_detail", number=case.number)
     else:
-        initial = {"asset": request.GET.get("asset")} if request.GET.get("asset") else {}
+        case_type = chosen_type(request.GET)
+        initial = {"case_type": case_type}
+        if request.GET.get("asset"):
+            initial["asset"] = request.GET["asset"]
         form = CaseNewForm(initial=initial, **choices)
-    return render(request, "portal/case_new.html", {"form": form})
+        extra = portal_extra_form(case_type)
+    return _render_new(request, form, extra, notice)
+
+
+def _initial(data: Any) -> dict[str, Any]:
+    """What the customer typed in the main fields, to fill the form in again."""
+    fields = CaseNewForm.base_fields
+    return {k: v for k, v in data.items() if k in fields and k != "files"}
+
+
+def _render_new(request: HttpRequest, form: CaseNewForm, extra: Any, notice: str) -> HttpResponse:
+    return render(
+        request, "portal/case_new.html", {"form": form, "extra_form": extra, "notice": notice}
+    )
 
 
 def _timeline(events: list[Any], attachments: list[Any]) -> list[Any]:

@@ -331,6 +331,164 @@ def test_new_request_form_shape(client, customers):
     assert "SN-A-0001" in html and "SN-B-0001" not in html
 
 
+def test_type_fields_are_swapped_in_by_htmx(client, customers):
+    client.force_login(customers["alice"].user)
+    url = reverse("portal:case_new")
+    headers = {"HX-Request": "true", "HX-Target": "portal-type-fields"}
+    complaint = client.get(url, {"case_type": "complaint"}, headers=headers)
+    html = complaint.content.decode()
+    assert complaint.status_code == 200 and "<html" not in html
+    assert 'data-type="complaint"' in html
+    for name in ("extra-complaint_about", "extra-demand", "extra-incident_date"):
+        assert f'name="{name}"' in html
+    # the staff's own judgement is not asked of the customer
+    assert 'name="extra-repeat"' not in html and "extra-fault_symptom" not in html
+    repair = client.get(url, {"case_type": "repair_request"}, headers=headers).content.decode()
+    for name in ("fault_symptom", "preferred_visit", "on_site", "service_address"):
+        assert f'name="extra-{name}"' in repair
+    assert "extra-demand" not in repair
+
+
+def test_full_page_shows_the_chosen_types_fields(client, customers):
+    client.force_login(customers["alice"].user)
+    url = reverse("portal:case_new")
+    page = client.get(url).content.decode()  # a repair request unless told otherwise
+    assert 'id="portal-type-fields"' in page and 'hx-get="/portal/' in page
+    assert 'name="extra-fault_symptom"' in page and "extra-demand" not in page
+    page = client.get(url, {"case_type": "complaint"}).content.decode()
+    assert 'name="extra-demand"' in page and "extra-fault_symptom" not in page
+    assert '<option value="complaint" selected>' in page
+
+
+def test_type_changed_without_javascript_asks_for_its_details(client, customers):
+    """The page showed the repair fields; the customer picked a complaint and sent it."""
+    client.force_login(customers["alice"].user)
+    before = Case.objects.count()
+    response = client.post(
+        reverse("portal:case_new"),
+        {
+            "case_type": "complaint",
+            "details_type": "repair_request",
+            "extra-fault_symptom": "不制冷",
+            "description": "师傅迟到两小时",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and Case.objects.count() == before
+    assert 'data-testid="form-notice"' in html
+    assert 'name="extra-demand"' in html and "extra-fault_symptom" not in html
+    assert "师傅迟到两小时" in html
+    # sent again with the complaint's details, it is registered
+    response = client.post(
+        reverse("portal:case_new"),
+        {
+            "case_type": "complaint",
+            "details_type": "complaint",
+            "extra-demand": "apology",
+            "description": "师傅迟到两小时",
+        },
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(description="师傅迟到两小时").extra["demand"] == "apology"
+
+
+def test_complaint_details_are_stored(client, customers):
+    client.force_login(customers["alice"].user)
+    response = client.post(
+        reverse("portal:case_new"),
+        {
+            "case_type": "complaint",
+            "details_type": "complaint",
+            "extra-complaint_about": "staff",
+            "extra-demand": "compensation",
+            "extra-incident_date": "2026-03-14",
+            "title": "安装师傅态度差",
+            "description": "上门安装时态度恶劣。",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(title="安装师傅态度差")
+    assert case.case_type == "complaint" and case.channel == "portal"
+    assert case.extra["complaint_about"] == "staff"
+    assert case.extra["demand"] == "compensation"
+    assert case.extra["incident_date"] == "2026-03-14"
+    assert case.extra["repeat"] is False  # not asked, the schema's default
+
+
+def test_repair_details_are_stored(client, customers):
+    client.force_login(customers["alice"].user)
+    response = client.post(
+        reverse("portal:case_new"),
+        {
+            "case_type": "repair_request",
+            "details_type": "repair_request",
+            "extra-fault_symptom": "外机不转",
+            "extra-preferred_visit": "周六上午",
+            "extra-service_address": "上海市浦东新区 1 号",
+            "description": "空调不制冷",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(description="空调不制冷")
+    assert case.extra["fault_symptom"] == "外机不转"
+    assert case.extra["on_site"] is False  # the box was left unticked
+    assert case.extra["service_address"] == "上海市浦东新区 1 号"
+
+
+@pytest.mark.parametrize(
+    ("case_type", "field", "value", "message"),
+    [
+        ("complaint", "incident_date", "2026-02-30", "输入一个有效的日期。"),
+        ("warranty_claim", "failure_date", "yesterday", "输入一个有效的日期。"),
+        ("warranty_claim", "mileage_km", "-5", "确保该值大于或等于0。"),
+    ],
+)
+def test_bad_details_create_nothing(
+    client, customers, product_model, case_type, field, value, message
+):
+    client.force_login(customers["alice"].user)
+    counts = (Case.objects.count(), Attachment.objects.count(), Asset.objects.count())
+    response = client.post(
+        reverse("portal:case_new"),
+        {
+            "case_type": case_type,
+            "details_type": case_type,
+            f"extra-{field}": value,
+            "product_model": product_model.pk,
+            "serial_number": "SN-NEVER-2",
+            "description": "详情有误",
+            "files": [_png()],
+        },
+    )
+    assert response.status_code == 200
+    assert field in response.context["extra_form"].errors
+    # shown by the field, in the customer's language (Chinese unless they chose English)
+    assert f'data-testid="error-{field}">{message}<' in response.content.decode()
+    assert (Case.objects.count(), Attachment.objects.count(), Asset.objects.count()) == counts
+
+
+def test_description_alone_gives_the_title(client, customers):
+    client.force_login(customers["alice"].user)
+    response = client.post(
+        reverse("portal:case_new"),
+        {"case_type": "repair_request", "description": "洗衣机漏水\n底部一直滴水。"},
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(description="洗衣机漏水\n底部一直滴水。")
+    assert case.title == "洗衣机漏水"
+
+
+def test_title_or_description_is_required(client, customers):
+    client.force_login(customers["alice"].user)
+    before = Case.objects.count()
+    response = client.post(
+        reverse("portal:case_new"), {"case_type": "repair_request", "title": " ", "description": ""}
+    )
+    assert response.status_code == 200
+    assert "description" in response.context["form"].errors
+    assert Case.objects.count() == before
+
+
 # --- detail, reply, confirm -----------------------------------------------------------------
 
 

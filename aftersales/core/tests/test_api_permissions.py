@@ -120,6 +120,8 @@ MATRIX = [
     ),
     ("note", "post", "/api/v1/cases/{case}/notes", {"body": "备件已订"}, "401 403 403 201 201"),
     ("transitions", "get", "/api/v1/cases/{case}/transitions", None, "401 403 200 200 200"),
+    # only the case's customer rates, and only once it is resolved (Alice's case is new: 409)
+    ("rating", "post", "/api/v1/cases/{case}/rating", {"rating": 5}, "401 403 409 403 403"),
     (
         "transition",
         "post",
@@ -346,3 +348,59 @@ def test_anonymous_write_is_401_not_a_csrf_failure(world):
     )
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+# The other staff roles on the same records: what each role needs and nothing more.
+ROLE_ROWS = [
+    # (method, path, payload, {role: status})
+    ("get", "/api/v1/cases", None, {"technician": 200, "auditor": 200, "dispatcher": 200}),
+    (
+        "get",
+        "/api/v1/cases/{case}",
+        None,
+        {"technician": 404, "auditor": 200, "dispatcher": 200, "complaint_officer": 200},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{case}/replies",
+        {"body": "您好"},
+        {"technician": 404, "auditor": 403, "dispatcher": 201},
+    ),
+    (
+        "get",
+        "/api/v1/customers?q=张",
+        None,
+        {"technician": 403, "auditor": 200, "supervisor": 200},
+    ),
+    ("get", "/api/v1/assets/{asset}", None, {"technician": 403, "auditor": 200}),
+    (
+        "post",
+        "/api/v1/contacts/{contact}/reveal",
+        {},
+        {"technician": 403, "auditor": 403, "supervisor": 200},
+    ),
+    (
+        "get",
+        "/api/v1/audit",
+        None,
+        {"technician": 403, "dispatcher": 403, "auditor": 200, "supervisor": 200},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload", "role", "want"),
+    [
+        pytest.param(m, p, d, role, want, id=f"{role}-{m}-{p}")
+        for m, p, d, wants in ROLE_ROWS
+        for role, want in wants.items()
+    ],
+)
+def test_other_roles(world, method, path, payload, role, want):
+    client = Client()
+    client.force_login(world["users"][role])
+    before = snapshot()
+    response = call(client, method, fill(path, world["alice"]), fill(payload, world["alice"]), {})
+    assert response.status_code == want, response.content[:300]
+    if want >= 400:
+        assert snapshot() == before

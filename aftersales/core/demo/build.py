@@ -9,9 +9,14 @@ planned time, so ``auto_now_add`` fields, audit rows, status times and outbox ro
 with each other and case numbers follow creation time. Actions of all cases are replayed in
 time order. The clock is restored when the load ends.
 
-While the demo is built, Huey runs tasks inline and mail goes to a dummy backend; at the end the
-demo's outbox rows are marked sent a few seconds after they were queued, so a background worker
-has nothing to send to the invented recipients.
+While the demo is built, Huey runs tasks inline and mail goes to a dummy backend. Every message
+the services queue is delivered through ``notification_deliver`` on the demo clock, seconds after
+the action that queued it, so timelines show "notification sent" at the time it happened and a
+background worker has nothing to send to the invented recipients.
+
+Customers with portal accounts answer, send photos and rate the service themselves; staff attach
+the photos customers sent by WeChat or e-mail, and technicians their photos from the site. The
+pictures are small generated JPEG/PNG images and the invoices minimal PDFs.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import heapq
+import io
 import itertools
 import random
 from collections import Counter, defaultdict
@@ -28,10 +34,13 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from aftersales.accounts.models import Department, ServiceCenter, Team, User
 from aftersales.accounts.roles import Role
@@ -42,11 +51,13 @@ from aftersales.cases.services import (
     case_assign,
     case_create,
     case_note,
+    case_rate,
     case_reply,
     case_transition,
 )
 from aftersales.cases.transitions import CUSTOMER, SYSTEM, TABLE, allowed_steps, find_step
 from aftersales.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
+from aftersales.core.testing import pdf_bytes
 from aftersales.customers.models import Asset, Customer, ProductModel
 from aftersales.customers.services import (
     address_add,
@@ -56,6 +67,7 @@ from aftersales.customers.services import (
     customer_signup,
 )
 from aftersales.notifications.models import Notification, State
+from aftersales.notifications.services import notification_deliver
 
 from . import data
 
@@ -95,6 +107,16 @@ def quiet_outbox() -> Iterator[None]:
             yield
     finally:
         HUEY.immediate = was
+
+
+# Case types whose requests often come with photos.
+_PHOTO_TYPES = {
+    CaseType.REPAIR,
+    CaseType.COMPLAINT,
+    CaseType.WARRANTY_CLAIM,
+    CaseType.RETURN_EXCHANGE,
+    CaseType.DELIVERY_ISSUE,
+}
 
 
 # --- paths through the transition table -----------------------------------------------------
@@ -207,7 +229,8 @@ class CustomerPlan:
     email: str = ""
     contacts: list[tuple[str, str]] = field(default_factory=list)
     addresses: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-    portal: bool = False
+    portal: bool = False  # the demo sign-in "customer"
+    account: str = ""  # user name of a portal account of their own
     assets: list[int] = field(default_factory=list)
     at: dt.datetime = None  # type: ignore[assignment]
 
@@ -215,10 +238,12 @@ class CustomerPlan:
 @dataclass
 class Step:
     at: dt.datetime
-    kind: str  # create, assign, reply, note, move, customer_reply, customer_move
+    kind: str  # create, assign, reply, note, move, customer_reply, customer_move, rate
     actor: str = ""  # username; empty for the customer
     to: str = ""
     text: str = ""
+    files: tuple[str, ...] = ()  # "photo", "screenshot", "invoice"
+    rating: int = 0
 
 
 @dataclass
@@ -234,6 +259,8 @@ class CasePlan:
     intake: str
     channel: str
     extra: dict[str, Any]
+    title: str = ""
+    description: str = ""
     steps: list[Step] = field(default_factory=list)
     case: Case | None = None
 
@@ -264,6 +291,8 @@ class DemoBuilder:
         self.integration_user: User | None = None
         self._seq = itertools.count()
         self.stats: Counter[str] = Counter()
+        self.shared_hash = ""
+        self._queued: list[int] = []  # outbox rows the current action queued
 
     # -- time helpers --
     def _at_hour(self, moment: dt.datetime, hour: int, minute: int) -> dt.datetime:
@@ -351,6 +380,7 @@ class DemoBuilder:
         used_phones: set[str] = {data.PORTAL_PHONE}
         used_serials: set[str] = set()
         used_vins: set[str] = set()
+        accounts: set[str] = set()
         by_code = {p.code: p for p in data.PRODUCTS}
         line_weights = {"ac": 30, "wm": 20, "fridge": 15, "wh": 15, "car": 14, "ev": 6}
         lines = list(line_weights)
@@ -409,6 +439,11 @@ class DemoBuilder:
             if self.rng.random() < 0.2:
                 relative = name[0] + self.rng.choice(["先生", "女士"]) + "（家属）"
                 cust.contacts.append((relative, self._phone(used_phones)))
+            if language != "en" and self.rng.random() < 0.65:
+                cust.account = f"{data.PORTAL_USER_PREFIX}{cust.phone[-6:]}"
+                if cust.account in accounts:
+                    cust.account = f"{data.PORTAL_USER_PREFIX}{cust.phone}"
+                accounts.add(cust.account)
             for n in range(2 if self.rng.random() < 0.28 else 1):
                 line = self.rng.choices(lines, [line_weights[x] for x in lines])[0]
                 if language == "en" and n == 0:
@@ -611,10 +646,64 @@ class DemoBuilder:
                 channel="hotline",
                 extra={},
             )
+            product = self._product_for(scenario, asset)
+            line = product.line if product else None
+            if not data.category_fits(scenario.category, line):
+                raise ValueError(f"category {scenario.category} does not fit a {line} case")
+            plan.title, plan.description = self._texts(scenario, product, asset)
             plan.channel = self._channel(plan)
             plan.extra = self._extra(plan, opened)
             plan.steps = self._steps(plan, opened)
             self.case_plans.append(plan)
+
+    def _product_for(self, scenario: data.Scenario, asset: int | None) -> data.Product | None:
+        """The product the case is about: the customer's, or (for an order not yet delivered)
+        one of the scenario's lines."""
+        if asset is not None:
+            return self.asset_plans[asset].product
+        if not scenario.lines:
+            return None
+        return self.rng.choice([p for p in data.PRODUCTS if p.line in scenario.lines])
+
+    def _texts(
+        self, sc: data.Scenario, product: data.Product | None, asset: int | None
+    ) -> tuple[str, str]:
+        """Title and description in the customer's own words: the scenario's, varied by how
+        people name their product, where it stands, how urgent it is."""
+        rng = self.rng
+        if sc.language == "en":
+            title = sc.title
+            if product is not None and rng.random() < 0.6:
+                title = f"{title} ({product.code})"
+            return title, sc.description
+        nouns = data.PRODUCT_NOUNS.get(product.code, []) if product else []
+        noun = rng.choice(nouns) if nouns else ""
+        options = [sc.title] + [
+            t for t in data.TITLE_ALTS.get(sc.key, []) if noun or "{noun}" not in t
+        ]
+        km = rng.choice([5000, 10000, 15000, 20000, 30000, 40000])
+        title = rng.choice(options).format(noun=noun, km=km)
+        roll = rng.random()
+        if roll < 0.4:
+            title += rng.choice(data.TITLE_TAILS[sc.case_type])
+        elif roll < 0.6 and product is not None:
+            title += f"（{product.code}）"
+        elif roll < 0.75 and product is not None and not product.is_vehicle:
+            title = f"{rng.choice(data.PLACES[:6])}{title}" if title[:1] in "空洗冰热" else title
+        description = sc.description
+        if product is not None:
+            if asset is not None:
+                bought = self.asset_plans[asset].purchase
+                when = f"{bought.year}年{bought.month}月"
+            else:
+                when = "最近"
+            opener = rng.choice(data.DESCRIPTION_OPENERS)
+            opener = opener.format(product=product.name, when=when, code=product.code)
+            description = f"{opener}{description}"
+        closer = rng.choice(data.DESCRIPTION_CLOSERS) if sc.case_type != "proposal" else ""
+        if closer:
+            description = f"{description}{closer}"
+        return title[:200], description
 
     def _product_org(self, scenario: data.Scenario) -> str:
         return data.YH if scenario.lines[0] in ("car", "ev") else data.HL
@@ -632,6 +721,8 @@ class DemoBuilder:
     def _channel(self, plan: CasePlan) -> str:
         cust = self.customer_plans[plan.customer]
         if cust.portal and self.rng.random() < 0.7:
+            return "portal"
+        if cust.account and self.rng.random() < 0.5:
             return "portal"
         if cust.language == "en":
             return "email"
@@ -673,13 +764,16 @@ class DemoBuilder:
     def _steps(self, plan: CasePlan, opened: dt.datetime) -> list[Step]:
         rng = self.rng
         sc = plan.scenario
-        portal = self.customer_plans[plan.customer].portal
+        cust = self.customer_plans[plan.customer]
+        portal = cust.portal or bool(cust.account)  # the customer can act in the portal
         lang = "en" if sc.language == "en" else "zh-hans"
         path = path_to(plan.case_type, plan.target, rng)
         creator = "" if plan.channel == "portal" else plan.intake
         if plan.channel == "api":
             creator = "@api"
-        raw: list[tuple[float, Step]] = [(0, Step(opened, "create", actor=creator))]
+        raw: list[tuple[float, Step]] = [
+            (0, Step(opened, "create", actor=creator, files=self._intake_files(plan)))
+        ]
 
         def add(hours: float, step: Step) -> None:
             raw.append((hours, step))
@@ -697,6 +791,10 @@ class DemoBuilder:
         if sc.ack and (len(path) > 1 or rng.random() < 0.4):
             responder = plan.assignee if plan.case_type == CaseType.COMPLAINT else plan.intake
             add(h(0.2, 2), Step(opened, "reply", actor=responder, text=sc.ack))
+            if portal and lang != "en" and len(path) > 2 and rng.random() < 0.6:
+                text = rng.choice(data.CUSTOMER_THANKS)
+                files = ("photo",) if "照片" in text else ()
+                add(h(0.3, 6), Step(opened, "customer_reply", text=text, files=files))
         prev = S.NEW
         worked = False
         i = 1
@@ -714,7 +812,12 @@ class DemoBuilder:
                 system = [s.to for s in allowed_steps(plan.case_type, S.WAITING_CUSTOMER, SYSTEM)]
                 if back is not None and portal and system and system[0] == back:
                     answer = rng.choice(data.CUSTOMER_ANSWER[lang])
-                    add(h(2, 30), Step(opened, "customer_reply", text=answer))
+                    files: tuple[str, ...] = ()
+                    if "发票" in answer or "invoice" in answer:
+                        files = ("invoice", "photo")
+                    elif any(w in answer for w in ("照片", "视频", "photo")):
+                        files = ("photo", "photo") if rng.random() < 0.5 else ("photo",)
+                    add(h(2, 30), Step(opened, "customer_reply", text=answer, files=files))
                     prev, i = back, i + 2
                     continue
                 prev, i = to, i + 1
@@ -728,7 +831,13 @@ class DemoBuilder:
             reason = self._reason(plan.case_type, prev, to) if step_def.reason_required else ""
             hours = self._gap(prev, to)
             if to == S.RESOLVED and sc.work and not worked:
-                add(hours * 0.8, Step(opened, "note", actor=plan.assignee, text=sc.work))
+                site_photos: tuple[str, ...] = ()
+                if sc.lines and plan.case_type in _PHOTO_TYPES and rng.random() < 0.4:
+                    site_photos = ("photo",) * rng.randint(1, 2)
+                add(
+                    hours * 0.8,
+                    Step(opened, "note", actor=plan.assignee, text=sc.work, files=site_photos),
+                )
                 hours *= 0.2
                 worked = True
             if to == S.WAITING_THIRD_PARTY:
@@ -753,14 +862,47 @@ class DemoBuilder:
                 )
                 hours *= 0.1
             mover = self._mover(plan, prev, to)
+            resolution = ""
+            if to == S.RESOLVED and rng.random() < 0.9:  # what was done, kept on the case
+                resolution = sc.resolve or data.RESOLUTIONS[plan.case_type]
             if by_customer:
                 add(hours, Step(opened, "customer_move", to=to, text=reason))
             else:
-                add(hours, Step(opened, "move", actor=mover, to=to, text=reason))
-            if to == S.RESOLVED and sc.resolve:
+                add(hours, Step(opened, "move", actor=mover, to=to, text=reason or resolution))
+            if to == S.RESOLVED and sc.resolve and not resolution:
                 add(h(0.02, 0.3), Step(opened, "reply", actor=mover, text=sc.resolve))
+            last_fix = to == S.RESOLVED and S.RESOLVED not in path[i + 1 :]
+            if last_fix and portal and lang != "en" and rng.random() < 0.4:
+                text = rng.choice(data.CUSTOMER_AFTER_FIX)
+                add(h(1, 20), Step(opened, "customer_reply", text=text))
             prev, i = to, i + 1
+        rated = portal and path[-1] in (S.RESOLVED, S.CLOSED) and S.RESOLVED in path
+        if rated and rng.random() < 0.75:
+            ratings = list(data.RATING_WEIGHTS)
+            rating = rng.choices(ratings, list(data.RATING_WEIGHTS.values()))[0]
+            feedback = rng.choice(data.RATING_FEEDBACK[rating])
+            add(h(0.5, 30), Step(opened, "rate", text=feedback, rating=rating))
         return self._schedule(raw, opened)
+
+    def _intake_files(self, plan: CasePlan) -> tuple[str, ...]:
+        """What the customer sent along with the request: photos of the fault or damage, and
+        for a claim the invoice."""
+        rng = self.rng
+        if plan.case_type not in _PHOTO_TYPES or not plan.scenario.lines:
+            return ()
+        chance = 0.6 if plan.channel in ("portal", "wechat", "email", "api") else 0.25
+        if plan.case_type == CaseType.WARRANTY_CLAIM:
+            chance += 0.2
+        if rng.random() >= chance:
+            return ()
+        files = ["photo"] * rng.choice([1, 1, 2, 3])
+        if plan.channel == "portal" and rng.random() < 0.25:
+            files[0] = "screenshot"
+        if plan.case_type == CaseType.WARRANTY_CLAIM or (
+            plan.case_type == CaseType.RETURN_EXCHANGE and rng.random() < 0.5
+        ):
+            files.append("invoice")
+        return tuple(files)
 
     def _gap(self, prev: str, to: str) -> float:
         """Hours between two status changes, typical for the step."""
@@ -824,7 +966,7 @@ class DemoBuilder:
         out = []
         for hours, step in raw:
             t = t + dt.timedelta(hours=hours * scale, seconds=1)
-            if daytime and step.kind != "customer_reply":
+            if daytime and step.kind not in ("customer_reply", "rate"):
                 t = self._daytime(t)
             out.append(t)
         return out
@@ -835,14 +977,21 @@ class DemoBuilder:
 
     def build(self) -> None:
         roles_sync()
+        post_save.connect(self._note_queued, sender=Notification, dispatch_uid="demo-outbox")
+        try:
+            self._build()
+        finally:
+            post_save.disconnect(sender=Notification, dispatch_uid="demo-outbox")
+
+    def _build(self) -> None:
         with self.clock.installed():
             self._at(self.go_live - dt.timedelta(days=1))
             self.build_organisation()
             self.plan_customers()
             self.plan_cases()
             self.replay()
-        # The demo's messages count as sent a few seconds after they were queued, so a
-        # background worker has nothing to send to the invented recipients.
+        # Everything was delivered during the replay; should a message still wait, it counts as
+        # sent, so a background worker never mails the invented recipients.
         Notification.objects.filter(state=State.PENDING).update(
             state=State.SENT, attempts=1, sent_at=F("created_at") + dt.timedelta(seconds=12)
         )
@@ -871,7 +1020,7 @@ class DemoBuilder:
         for username, role, name, dept, teams, center in data.EXTRA_STAFF:
             email = f"{username.replace('.', '_')}@demo.aftersales.cn"
             people.append((username, role, name, email, dept, teams, center, False))
-        shared_hash = make_password(DEMO_PASSWORD)
+        shared_hash = self.shared_hash = make_password(DEMO_PASSWORD)
         for username, role, name, email, dept, teams, center, sign_in in people:
             user = User.objects.filter(username=username).first()
             if user is None:
@@ -940,6 +1089,21 @@ class DemoBuilder:
             self._at(at)
             fn()
             self.stats["actions"] += 1
+            self._deliver_later(at, push)
+
+    def _deliver_later(self, at: dt.datetime, push) -> None:
+        """Deliver what the last action queued, seconds later, as the worker would."""
+        queued, self._queued = self._queued, []
+        for pk in queued:
+            when = at + dt.timedelta(seconds=self.rng.randint(4, 90))
+            push(when, lambda pk=pk: self._deliver(pk))
+
+    def _note_queued(self, sender, instance: Notification, created: bool, **kwargs) -> None:
+        if created and instance.state == State.PENDING:
+            self._queued.append(instance.pk)
+
+    def _deliver(self, pk: int) -> None:
+        self.stats["delivered " + notification_deliver(pk)] += 1
 
     def _push_case(self, plan: CasePlan, index: int, push) -> None:
         if index >= len(plan.steps):
@@ -965,6 +1129,23 @@ class DemoBuilder:
                 email=plan.email,
             )
             self.users["@portal"] = customer.user
+            actor = customer.user
+        elif plan.account:
+            # A sign-up of their own. The password is the demo password through the shared
+            # hash (as for the extra staff), which spares a slow hash per account.
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            ):
+                customer = customer_signup(
+                    username=plan.account,
+                    password=DEMO_PASSWORD,
+                    name=plan.name,
+                    phone=plan.phone,
+                    email=plan.email,
+                    language=plan.language,
+                    consent_privacy=True,
+                )
+            User.objects.filter(pk=customer.user_id).update(password=self.shared_hash)
             actor = customer.user
         else:
             customer = customer_create(
@@ -1016,14 +1197,15 @@ class DemoBuilder:
                 customer=self.customers[plan.customer],
                 case_type=plan.case_type,
                 channel=plan.channel,
-                title=sc.title,
-                description=sc.description,
+                title=plan.title,
+                description=plan.description,
                 customer_demand=sc.demand,
                 priority=sc.priority,
                 severity=sc.severity,
                 category=self.categories[sc.category],
                 asset=self.assets[plan.asset] if plan.asset is not None else None,
                 extra=plan.extra,
+                files=self._files(step.files, plan),
             )
         elif step.kind == "assign":
             case_assign(
@@ -1037,15 +1219,76 @@ class DemoBuilder:
         elif step.kind == "reply":
             case_reply(actor=user, case=plan.case, body=step.text)
         elif step.kind == "note":
-            case_note(actor=user, case=plan.case, body=step.text)
+            files = self._files(step.files, plan)
+            case_note(actor=user, case=plan.case, body=step.text, files=files)
         elif step.kind == "move":
             case_transition(actor=user, case=plan.case, to_status=step.to, reason=step.text)
         elif step.kind == "customer_reply":
-            case_reply(actor=portal_user, case=plan.case, body=step.text)
+            files = self._files(step.files, plan)
+            case_reply(actor=portal_user, case=plan.case, body=step.text, files=files)
             plan.case.refresh_from_db()
         elif step.kind == "customer_move":
             case_transition(actor=portal_user, case=plan.case, to_status=step.to, reason=step.text)
+        elif step.kind == "rate":
+            plan.case.refresh_from_db()
+            case_rate(actor=portal_user, case=plan.case, rating=step.rating, feedback=step.text)
         self.stats[step.kind] += 1
+
+    # -- files the demo attaches --
+    def _files(self, kinds: tuple[str, ...], plan: CasePlan) -> list[SimpleUploadedFile]:
+        out = []
+        moment = timezone.localtime(self.clock(), self.tz)
+        for n, kind in enumerate(kinds):
+            taken = moment - dt.timedelta(minutes=self.rng.randint(3, 600), seconds=n * 7)
+            if kind == "invoice":
+                name = self.rng.choice(["购机发票.pdf", "invoice_scan.pdf", "发票扫描件.pdf"])
+                out.append(SimpleUploadedFile(name, pdf_bytes(), "application/pdf"))
+            elif kind == "screenshot":
+                name = f"Screenshot_{taken:%Y%m%d_%H%M%S}.png"
+                out.append(SimpleUploadedFile(name, self._picture(plan, "PNG"), "image/png"))
+            else:
+                name = f"IMG_{taken:%Y%m%d_%H%M%S}.jpg"
+                out.append(SimpleUploadedFile(name, self._picture(plan, "JPEG"), "image/jpeg"))
+        self.stats["files"] += len(out)
+        return out
+
+    def _picture(self, plan: CasePlan, fmt: str) -> bytes:
+        """A small photo-like picture: a coloured scene with the outline of the product (a
+        box for an appliance, a car body with wheels) and a mark where the fault is."""
+        rng = self.rng
+        w, h = 320, 240
+        base = tuple(rng.randint(150, 235) for _ in range(3))
+        img = Image.new("RGB", (w, h), base)
+        draw = ImageDraw.Draw(img)
+        for y in range(0, h, 8):  # a soft gradient like light falling on a wall
+            shade = tuple(max(0, c - y // 6) for c in base)
+            draw.rectangle([0, y, w, y + 8], fill=shade)
+        body = tuple(rng.randint(200, 250) for _ in range(3))
+        edge = tuple(rng.randint(40, 110) for _ in range(3))
+        vehicle = plan.asset is not None and self.asset_plans[plan.asset].product.is_vehicle
+        if vehicle or plan.org == data.YH:
+            paint = tuple(rng.randint(20, 230) for _ in range(3))
+            draw.rounded_rectangle([30, 90, 290, 175], radius=24, fill=paint, outline=edge)
+            draw.polygon([(90, 90), (125, 50), (215, 50), (250, 90)], fill=paint, outline=edge)
+            draw.polygon([(105, 88), (132, 58), (208, 58), (235, 88)], fill=(170, 200, 220))
+            for x in (85, 235):
+                draw.ellipse([x - 26, 150, x + 26, 202], fill=(35, 35, 35))
+                draw.ellipse([x - 11, 165, x + 11, 187], fill=(160, 160, 160))
+        else:
+            x0, y0 = rng.randint(40, 90), rng.randint(20, 50)
+            x1, y1 = rng.randint(230, 290), rng.randint(180, 225)
+            draw.rectangle([x0, y0, x1, y1], fill=body, outline=edge, width=3)
+            draw.rectangle([x0 + 12, y0 + 14, x1 - 12, y0 + 30], fill=edge)
+            if rng.random() < 0.5:
+                cx, cy = (x0 + x1) // 2, (y0 + y1) // 2 + 15
+                r = min(x1 - x0, y1 - y0) // 4
+                draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=edge, width=4)
+        mx, my = rng.randint(60, 260), rng.randint(60, 190)
+        mark = rng.choice([(210, 40, 40), (230, 140, 20), (90, 70, 50)])
+        draw.ellipse([mx - 22, my - 16, mx + 22, my + 16], outline=mark, width=3)
+        buf = io.BytesIO()
+        img.save(buf, fmt, quality=80) if fmt == "JPEG" else img.save(buf, fmt, optimize=False)
+        return buf.getvalue()
 
 
 def vin_with_check_digit(vin: str) -> str:

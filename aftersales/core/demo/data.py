@@ -417,10 +417,11 @@ GIVEN_CHARS = (
 # --- case categories ------------------------------------------------------------------------
 # (code, name, English name, case type)
 CATEGORIES: list[tuple[str, str, str, str]] = [
-    ("consult-usage", "使用咨询", "Usage question", "consultation"),
-    ("consult-warranty", "保修政策咨询", "Warranty policy", "consultation"),
-    ("consult-install", "安装咨询", "Installation question", "consultation"),
-    ("consult-maintenance", "保养咨询", "Maintenance question", "consultation"),
+    ("consult-usage", "家电使用咨询", "Appliance usage question", "consultation"),
+    ("consult-warranty", "家电保修政策咨询", "Appliance warranty policy", "consultation"),
+    ("consult-install", "家电安装咨询", "Appliance installation question", "consultation"),
+    ("consult-maintenance", "车辆保养咨询", "Vehicle maintenance question", "consultation"),
+    ("consult-car-warranty", "整车及三电质保咨询", "Vehicle and battery warranty", "consultation"),
     ("ac-cooling", "空调不制冷/制冷差", "AC not cooling", "repair_request"),
     ("ac-heating", "空调制热差", "AC heating weak", "repair_request"),
     ("ac-leak", "空调漏水", "AC leaking", "repair_request"),
@@ -443,6 +444,8 @@ CATEGORIES: list[tuple[str, str, str, str]] = [
     ("cmp-charge", "收费争议", "Charges dispute", "complaint"),
     ("cmp-repeat", "重复维修", "Repeated repair", "complaint"),
     ("cmp-time", "维修时间过长", "Repair took too long", "complaint"),
+    ("cmp-car-time", "车辆维修/保养等待过长", "Vehicle service took too long", "complaint"),
+    ("cmp-car-quality", "车辆维修质量", "Vehicle repair quality", "complaint"),
     ("ret-damage", "外观破损/划伤", "Cosmetic damage", "return_exchange"),
     ("ret-doa", "开箱故障", "Dead on arrival", "return_exchange"),
     ("ret-noreason", "七天无理由退货", "7-day no-reason return", "return_exchange"),
@@ -454,6 +457,7 @@ CATEGORIES: list[tuple[str, str, str, str]] = [
     ("prop-product", "产品设计与包装", "Product design and packaging", "proposal"),
     ("prop-channel", "渠道与环境", "Channels and environment", "proposal"),
     ("dlv-late", "送货延迟", "Late delivery", "delivery_issue"),
+    ("dlv-car-late", "新车交付延迟", "New car handed over late", "delivery_issue"),
     ("dlv-damage", "运输破损", "Damaged in transit", "delivery_issue"),
     ("dlv-install", "安装未按约", "Installation not as agreed", "delivery_issue"),
 ]
@@ -840,7 +844,7 @@ SCENARIOS: list[Scenario] = [
     _s(
         "consult-ev-battery",
         "consultation",
-        "consult-warranty",
+        "consult-car-warranty",
         ["ev"],
         "动力电池衰减怎么保修",
         "EV500 开了两年，满电续航比刚买时少了快 60 公里，电池衰减到多少可以保修？",
@@ -888,7 +892,7 @@ SCENARIOS: list[Scenario] = [
         "cmp-repeat",
         "complaint",
         "cmp-repeat",
-        ["ac", "wm", "fridge"],
+        ["fridge"],
         "同一故障维修三次仍未修好",
         "冰箱冷藏室不制冷，三个月内修了三次，每次好几天又坏了。要求换新机。",
         demand="要求换新机",
@@ -934,7 +938,7 @@ SCENARIOS: list[Scenario] = [
     _s(
         "cmp-4s-time",
         "complaint",
-        "cmp-time",
+        "cmp-car-time",
         ["car", "ev"],
         "保养等待时间过长",
         "预约了 9 点保养，到店后等了 3 个多小时才完工，休息区也没人告知进度。",
@@ -948,7 +952,7 @@ SCENARIOS: list[Scenario] = [
     _s(
         "cmp-4s-scratch",
         "complaint",
-        "cmp-quality",
+        "cmp-car-quality",
         ["car", "ev"],
         "维修后车辆出现新划痕",
         "取车时发现左前翼子板有一道新划痕，送修前是没有的，接车单上也没有记录。",
@@ -965,7 +969,7 @@ SCENARIOS: list[Scenario] = [
         "ret-scratch",
         "return_exchange",
         "ret-damage",
-        ["fridge", "wm", "ac"],
+        ["fridge"],
         "申请退货-外观划伤",
         "收到冰箱开箱发现右侧门体有一道约 10 厘米的划痕，快递员在场拍了照，要求退货。",
         demand="退货退款",
@@ -978,7 +982,7 @@ SCENARIOS: list[Scenario] = [
         "ret-doa",
         "return_exchange",
         "ret-doa",
-        ["wm", "fridge", "wh"],
+        ["wm"],
         "申请换货-开箱即故障",
         "新买的洗衣机第一次使用就显示 E3，无法启动，拔插电源也没用。",
         demand="换新机",
@@ -992,7 +996,7 @@ SCENARIOS: list[Scenario] = [
         "ret-noreason",
         "return_exchange",
         "ret-noreason",
-        ["wh", "ac"],
+        ["wh"],
         "七天无理由退货",
         "网上买的电热水器还没有安装，包装完好，家里装修计划变了，想退货。",
         demand="退货",
@@ -1168,7 +1172,7 @@ SCENARIOS: list[Scenario] = [
         "dlv-damage",
         "delivery_issue",
         "dlv-damage",
-        ["fridge", "wm"],
+        ["fridge"],
         "送货时外包装破损，背板凹陷",
         "送货时外包装有明显破损，拆开发现冰箱背板凹进去一块，当场没签收。",
         demand="重新发货",
@@ -1182,7 +1186,7 @@ SCENARIOS: list[Scenario] = [
         "dlv-install",
         "delivery_issue",
         "dlv-install",
-        ["ac", "wh"],
+        ["ac"],
         "安装师傅未按约定时间上门安装",
         "空调已经送到三天了，约好的安装时间安装师傅没来，电话也打不通。",
         demand="尽快安装",
@@ -1194,7 +1198,7 @@ SCENARIOS: list[Scenario] = [
     _s(
         "dlv-car",
         "delivery_issue",
-        "dlv-late",
+        "dlv-car-late",
         ["car", "ev"],
         "新车交付日期延后",
         "合同约定本月 15 日提车，现在被告知要延后两周，没有任何书面说明。",
@@ -1287,3 +1291,172 @@ BULK_TAILS_EN = [
 ]
 ERROR_CODES = ["E1", "E2", "E3", "E4", "E5", "F1", "F3", "H6", "P0301", "U0100"]
 PLACES = ["客厅", "主卧", "次卧", "厨房", "阳台", "卫生间", "店里后厨", "机房"]
+
+
+# --- which product family a category belongs to --------------------------------------------
+# The category model has no product line, so the demo keeps the mapping here: a car case only
+# gets a vehicle category and an appliance case only an appliance one; "any" fits both.
+VEHICLE_CATEGORIES = frozenset(
+    {
+        "car-engine",
+        "car-electrical",
+        "car-maintenance",
+        "car-aircon",
+        "car-body",
+        "consult-maintenance",
+        "consult-car-warranty",
+        "cmp-car-time",
+        "cmp-car-quality",
+        "clm-engine",
+        "clm-gearbox",
+        "clm-battery",
+        "dlv-car-late",
+    }
+)
+SHARED_CATEGORIES = frozenset({"cmp-attitude", "prop-service", "prop-product", "prop-channel"})
+
+
+def category_scope(code: str) -> str:
+    """``vehicle``, ``appliance`` or ``any``."""
+    if code in VEHICLE_CATEGORIES:
+        return "vehicle"
+    return "any" if code in SHARED_CATEGORIES else "appliance"
+
+
+def category_fits(code: str, line: str | None) -> bool:
+    """Whether a case in category ``code`` may be about a product of ``line`` (None: none)."""
+    scope = category_scope(code)
+    if line is None or scope == "any":
+        return True
+    return (scope == "vehicle") == (line in ("car", "ev"))
+
+
+# --- variation in what customers write ------------------------------------------------------
+# Other ways customers put the same problem; {noun} is how they name the product.
+TITLE_ALTS: dict[str, list[str]] = {
+    "ac-cooling": [
+        "空调开机只吹风不制冷",
+        "{noun}不制冷，外机不转",
+        "{noun}制冷效果很差",
+        "空调吹热风",
+    ],
+    "ac-leak": ["{noun}内机滴水", "空调漏水把墙弄湿了", "空调开机半小时就往下滴水"],
+    "ac-heating": ["{noun}制热不热", "空调开暖风房间不热", "空调制热出温风"],
+    "wm-leak": ["{noun}底部漏水", "洗衣机门封漏水", "洗衣机洗衣服时漏水"],
+    "wm-noise": ["{noun}脱水噪音特别大", "洗衣机甩干时跳动", "洗衣机脱水像拖拉机"],
+    "wm-error": ["{noun}报 E4", "洗衣机不进水", "洗衣机提示进水故障"],
+    "fridge-cooling": ["{noun}冷藏不冷", "冰箱保鲜室温度高", "冰箱冷藏室东西放坏了"],
+    "fridge-noise": ["{noun}噪音大", "冰箱声音越来越响", "冰箱晚上嗡嗡响影响睡觉"],
+    "wh-ignition": ["{noun}点不着火", "热水器显示 E1 不出热水", "热水器一直啪啪响不点火"],
+    "wh-temperature": ["{noun}水温不稳定", "洗澡时热水器忽冷忽热", "热水器出水一会烫一会凉"],
+    "wh-electric": ["{noun}漏电跳闸", "电热水器插电就跳闸", "热水器跳闸还有焦味"],
+    "car-engine-noise": ["{noun}冷启动有哒哒声", "早上启动发动机异响", "发动机冷车异响"],
+    "car-mil": ["{noun}发动机故障灯亮", "故障灯亮了加速没劲", "仪表故障灯常亮"],
+    "car-maintenance": ["{noun}预约保养", "预约 {km} 公里保养", "约个时间做保养"],
+    "car-aircon": ["{noun}空调有异味", "车内空调一开就有霉味", "空调出风口有酸味"],
+    "car-camera": ["{noun}倒车影像不显示", "倒车影像黑屏无信号", "倒车时中控屏黑屏"],
+    "car-body": ["{noun}车门剐蹭需要喷漆", "后门剐蹭做钣喷", "车身划痕补漆"],
+    "consult-ac-warranty": ["{noun}保修多久", "空调压缩机保几年", "问一下空调保修期限"],
+    "consult-wm-clean": ["{noun}怎么清洗", "洗衣机有异味怎么清洁", "滚筒门封发霉怎么办"],
+    "consult-wh-freeze": ["{noun}冬季防冻", "热水器冬天会冻坏吗", "热水器防冻怎么设置"],
+    "consult-install": ["{noun}安装收费吗", "空调安装有哪些费用", "空调加长铜管怎么收费"],
+    "consult-car-service": ["{noun}首保里程", "新车首保什么时候做", "首保免费吗"],
+    "consult-ev-battery": ["{noun}电池质保", "电池衰减到多少能保修", "三电质保怎么算"],
+    "cmp-late": ["投诉师傅迟到", "师傅上门迟到两小时", "约好的时间师傅没来"],
+    "cmp-repeat": ["{noun}修了三次还没好", "同样问题反复维修", "维修多次故障依旧"],
+    "cmp-attitude": ["投诉客服态度差", "热线客服不耐烦", "客服电话态度敷衍"],
+    "cmp-charge": ["保修期内收上门费", "投诉保修期内乱收费", "{noun}在保却被收费"],
+    "cmp-4s-time": ["保养等了四个小时", "投诉保养等待太久", "保养时间远超承诺"],
+    "cmp-4s-scratch": ["修完车多了划痕", "取车发现新划痕", "维修后车漆有刮痕"],
+    "ret-scratch": ["{noun}外观划伤要求退货", "收到的{noun}有划痕", "新机面板划伤申请退货"],
+    "ret-doa": ["{noun}开箱就坏申请换货", "新机第一次用就故障", "刚到货的{noun}不能用"],
+    "ret-noreason": ["{noun}七天无理由退货", "申请退货（未安装）", "不想要了申请退货"],
+    "clm-compressor": ["{noun}压缩机坏了申请保修", "空调压缩机不启动要求保修", "压缩机保修申请"],
+    "clm-engine": ["{noun}发动机异响申请索赔", "发动机异响要求质保", "发动机问题索赔"],
+    "clm-gearbox": ["{noun}变速箱顿挫索赔", "CVT 低速顿挫申请质保", "变速箱异常索赔"],
+    "clm-battery": ["{noun}续航衰减索赔", "电池续航掉得厉害申请质保", "动力电池衰减索赔"],
+    "prop-night": ["希望有晚上上门服务", "建议开放晚间预约", "能否增加夜间维修时段"],
+    "prop-childlock": ["洗衣机童锁希望加提示", "童锁启用时建议有提示音", "建议改进童锁提醒"],
+    "prop-packaging": ["建议用环保包装", "包装泡沫太多建议改进", "希望包装材料可回收"],
+    "prop-miniapp": ["建议小程序预约保养", "希望能在微信上约保养", "建议开通线上预约"],
+    "prop-lounge": ["休息区建议加儿童区", "希望休息区有儿童游乐设施", "客户休息区改进建议"],
+    "dlv-late": ["{noun}超期未送货", "订单超时还没送到", "承诺送货日期已过"],
+    "dlv-damage": ["{noun}送货外箱破损", "送来的{noun}背板凹陷", "到货包装破损"],
+    "dlv-install": ["{noun}安装师傅爽约", "安装预约没人来", "安装时间一改再改"],
+    "dlv-car": ["新车交付推迟", "提车日期一拖再拖", "{noun}交车延期"],
+}
+# How customers name their product, per product code.
+PRODUCT_NOUNS: dict[str, list[str]] = {
+    "KFR-35GW/BpHL1": ["静悦空调", "1.5匹挂机", "卧室空调"],
+    "KFR-26GW/BpHL2": ["清风空调", "大1匹挂机", "书房空调"],
+    "KFR-72LW/BpHL3": ["御风柜机", "3匹柜机", "客厅柜机"],
+    "XQG100-HBD14126L": ["洗烘一体机", "10公斤滚筒", "滚筒洗衣机"],
+    "XQB80-M1268": ["波轮洗衣机", "8公斤洗衣机"],
+    "BCD-470WDPG": ["十字对开门冰箱", "470升冰箱"],
+    "BCD-218STPS": ["三门冰箱", "218升冰箱"],
+    "JSQ25-13HL5": ["燃气热水器", "13升热水器"],
+    "EC6001-HL3": ["电热水器", "60升热水器"],
+    "YH-X5-15T": ["星途X5", "X5"],
+    "YH-E3-20": ["逸轩E3", "E3"],
+    "YH-EV500": ["EV500", "电动车"],
+}
+# Decorations that keep titles apart the way real ones are: a place, a model, an urgency.
+TITLE_TAILS = {
+    "repair_request": ["，急", "，麻烦尽快上门", "，已经两天了", "（第二次报修）", "，老人在家"],
+    "complaint": ["，要求给说法", "，请领导处理", "，多次沟通无果"],
+    "return_exchange": ["，订单已签收", "，请尽快安排取件"],
+    "warranty_claim": ["，发票已上传", "，在保修期内"],
+    "delivery_issue": ["，请尽快安排", "，影响使用"],
+    "consultation": ["？", "，谢谢"],
+    "proposal": [""],
+}
+DESCRIPTION_OPENERS = [
+    "{product}，{when}买的。",
+    "我家的{product}（{when}购买）出了问题。",
+    "型号 {code}，{when}买的。",
+    "",
+]
+DESCRIPTION_CLOSERS = [
+    "白天上班，请下午 5 点后联系。",
+    "电话打不通的话请发短信。",
+    "小区需要登记，上门前请提前打电话。",
+    "家里有小孩，麻烦师傅穿鞋套。",
+    "周末都在家。",
+    "",
+    "",
+]
+
+# --- customers answering, resolutions and ratings ----------------------------------------------
+CUSTOMER_THANKS = [
+    "好的，收到，谢谢。",
+    "明白了，我等师傅电话。",
+    "好的，明天上午家里有人。",
+    "收到，麻烦尽快安排，谢谢。",
+    "补充一下：今天早上又出现了一次。",
+    "照片已经拍了发上来，麻烦看看。",
+]
+CUSTOMER_AFTER_FIX = [
+    "已经好了，谢谢师傅。",
+    "用了两天没再出问题，谢谢。",
+    "收到，费用没问题。",
+    "好的，辛苦了。",
+]
+RESOLUTIONS = {
+    "consultation": "已电话及书面答复客户问题，客户表示清楚。",
+    "repair_request": "已上门检测并完成维修，试机正常。",
+    "complaint": "已核实情况并向客户致歉，相关人员已批评教育，给予客户补偿。",
+    "return_exchange": "已按三包政策为客户办理退换，旧机已回收。",
+    "warranty_claim": "索赔审核通过，已按保修更换故障部件。",
+    "proposal": "建议已转相关部门并落实，感谢客户反馈。",
+    "delivery_issue": "已重新安排送货/安装并完成，客户签收确认。",
+}
+RATING_FEEDBACK = {
+    5: ["师傅很专业，修得很快，非常满意。", "服务很好，解释得很清楚。", "响应及时，满意！", ""],
+    4: ["整体满意，就是等待时间有点长。", "问题解决了，希望下次上门更准时。", ""],
+    3: ["问题解决了，但中间沟通比较慢。", "一般，来回跑了两次。"],
+    2: ["处理太慢，打了好几次电话才有回复。"],
+    1: ["问题反复出现，非常失望。"],
+}
+RATING_WEIGHTS = {5: 55, 4: 25, 3: 12, 2: 5, 1: 3}
+# Latin user names for the extra portal accounts (the pinyin of the demo customers).
+PORTAL_USER_PREFIX = "kh"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,8 +10,9 @@ from django.core.management import call_command
 from django.db.models import Count, F, Min
 
 from aftersales.accounts.models import Department, ServiceCenter, Team, User
-from aftersales.cases.choices import CaseType
-from aftersales.cases.models import Case, CaseCategory, CaseEvent, CaseSequence
+from aftersales.cases.choices import CaseType, EventKind
+from aftersales.cases.models import Attachment, Case, CaseCategory, CaseEvent, CaseSequence
+from aftersales.core.demo import data
 from aftersales.core.demo.build import reachable_statuses
 from aftersales.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
 from aftersales.core.models import AuditLog
@@ -88,6 +90,64 @@ def test_default_demo_is_complete_and_idempotent():
     assert AuditLog.objects.filter(action="case.create").count() == 200
     assert not Notification.objects.filter(state=State.PENDING).exists()
     assert Asset.objects.exclude(vin="").count() >= 8
+
+    _realistic()
+
+
+def _realistic() -> None:
+    """What makes the demo look lived in, not generated."""
+    # photos and invoice scans on a good share of repair, complaint and claim cases
+    attachments = Attachment.objects.all()
+    types = set(attachments.values_list("content_type", flat=True))
+    assert {"image/jpeg", "application/pdf"} <= types
+    with_files = Case.objects.filter(
+        case_type__in=["repair_request", "complaint", "warranty_claim"],
+        attachments__isnull=False,
+    ).distinct()
+    assert with_files.count() >= 30
+    photo = attachments.filter(content_type="image/jpeg").first()
+    with photo.file.open("rb") as fh:
+        assert fh.read(3) == b"\xff\xd8\xff"
+    assert attachments.filter(uploaded_by__customer__isnull=False).exists()  # from the portal
+
+    # every message went out through delivery, which shows on the timelines when it happened
+    sent = CaseEvent.objects.filter(kind=EventKind.NOTIFICATION_SENT)
+    assert sent.count() == Notification.objects.filter(state=State.SENT, case__isnull=False).count()
+    assert sent.values("case").distinct().count() >= 150
+    note = Notification.objects.filter(state=State.SENT).earliest("created_at")
+    assert note.created_at < note.sent_at < note.created_at + dt.timedelta(minutes=2)
+    assert not Notification.objects.filter(state__in=[State.FAILED, State.DEAD]).exists()
+
+    # customers answer from the portal, and an answer ends the wait for them
+    replies = CaseEvent.objects.filter(kind=EventKind.CUSTOMER_REPLY)
+    assert replies.count() >= 10
+    assert replies.values("actor").distinct().count() >= 5
+    woken = CaseEvent.objects.filter(
+        kind=EventKind.STATUS_CHANGED,
+        actor__isnull=True,
+        data__from="waiting_customer",
+        data__to="in_progress",
+    )
+    assert woken.exists()
+
+    # titles vary like real ones
+    assert Case.objects.values("title").distinct().count() >= 150
+
+    # categories fit the product: no car category on an appliance and the other way round
+    for case in Case.objects.select_related("category", "asset__product_model"):
+        if case.category is None or case.asset is None:
+            continue
+        vehicle = case.asset.product_model.is_vehicle
+        scope = data.category_scope(case.category.code)
+        assert scope in ("any", "vehicle" if vehicle else "appliance"), case.number
+
+    # resolutions say what was done; portal customers rate some of the service
+    assert Case.objects.exclude(resolution="").filter(resolved_at__isnull=False).count() >= 30
+    rated = Case.objects.filter(customer_rating__isnull=False)
+    assert rated.count() >= 10
+    assert not rated.exclude(status__in=["resolved", "closed"]).exists()
+    assert not rated.filter(customer__user__isnull=True).exists()
+    assert CaseEvent.objects.filter(kind=EventKind.RATED).count() == rated.count()
 
 
 def test_bulk_cases_have_unique_numbers_and_timelines():

@@ -35,7 +35,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     page = None
     if not form.is_bound or form.is_valid():
-        qs = form.apply(AuditLog.objects.all()) if form.is_bound else AuditLog.objects.all()
+        base = AuditLog.objects.select_related("actor")
+        qs = form.apply(base) if form.is_bound else base
         cursor = form.cleaned_data.get("cursor") if form.is_bound else None
         try:
             page = keyset_page(qs, order=["-id"], cursor=cursor or None, limit=AUDIT_PAGE_SIZE)

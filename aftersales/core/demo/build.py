@@ -688,8 +688,8 @@ class DemoBuilder:
             title += rng.choice(data.TITLE_TAILS[sc.case_type])
         elif roll < 0.6 and product is not None:
             title += f"（{product.code}）"
-        elif roll < 0.75 and product is not None and not product.is_vehicle:
-            title = f"{rng.choice(data.PLACES[:6])}{title}" if title[:1] in "空洗冰热" else title
+        elif roll < 0.75 and product and title[0] in "空洗冰热":  # "客厅空调…", "阳台洗衣机…"
+            title = rng.choice(data.LINE_PLACES.get(product.line, [""])) + title
         description = sc.description
         if product is not None:
             if asset is not None:

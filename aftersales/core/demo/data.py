@@ -1410,6 +1410,13 @@ TITLE_TAILS = {
     "consultation": ["？", "，谢谢"],
     "proposal": [""],
 }
+# Where an appliance of each line usually stands.
+LINE_PLACES = {
+    "ac": ["客厅", "主卧", "次卧", "书房"],
+    "wm": ["阳台", "卫生间"],
+    "fridge": ["厨房", "餐厅"],
+    "wh": ["卫生间", "厨房"],
+}
 DESCRIPTION_OPENERS = [
     "{product}，{when}买的。",
     "我家的{product}（{when}购买）出了问题。",

@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 HELP = """Load a realistic Chinese demo data set: an appliance maker (海澜电器) and a car
 dealership (远航汽车 4S 店) with departments, teams, service centers, staff for every role
 (the demo sign-ins), about 50 customers, 80 products and 200 cases of every type and status,
-created through the services so timelines, audit records and notifications are real.
+created through the services so timelines, audit records and notifications are real:
+messages are delivered (to a mail backend that discards them) as the demo clock runs, cases
+carry photos and invoice scans, customers with portal accounts answer and rate the service.
 
 Running it again changes nothing once the demo is present.
 
@@ -86,7 +88,7 @@ class Command(BaseCommand):
 
     def _summary(self, builder) -> None:
         from aftersales.accounts.models import Department, ServiceCenter, Team, User
-        from aftersales.cases.models import Case, CaseCategory, CaseEvent
+        from aftersales.cases.models import Attachment, Case, CaseCategory, CaseEvent
         from aftersales.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
         from aftersales.core.models import AuditLog
         from aftersales.customers.models import Address, Asset, Contact, Customer
@@ -107,6 +109,9 @@ class Command(BaseCommand):
             ("timeline events", CaseEvent.objects.count()),
             ("audit records", AuditLog.objects.count()),
             ("notifications", Notification.objects.count()),
+            ("attachments", Attachment.objects.count()),
+            ("customer replies", CaseEvent.objects.filter(kind="customer_reply").count()),
+            ("ratings", Case.objects.filter(customer_rating__isnull=False).count()),
         ]
         out.write("  " + ", ".join(f"{n} {label}" for label, n in counts))
         by_type = Counter(Case.objects.values_list("case_type", flat=True))

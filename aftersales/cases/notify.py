@@ -63,32 +63,25 @@ def customer_status_changed(case: Case, from_status: str) -> None:
         _to_customer(case, "case_status", from_status=from_status)
 
 
-def staff_case_assigned(case: Case) -> None:
+def _to_assignee(case: Case, template: str, **context) -> None:
     user = case.assignee
     if user is None or not user.email:
         return
     notification_queue(
         channel=Channel.EMAIL,
-        template="case_assigned",
+        template=template,
         recipient=user.email,
         recipient_user=user,
         language=user.preferred_language,
         case=case,
-        context={"case": case, "assignee": user},
+        context={"case": case, "assignee": user, **context},
     )
+
+
+def staff_case_assigned(case: Case) -> None:
+    _to_assignee(case, "case_assigned")
 
 
 def staff_customer_replied(case: Case, event: CaseEvent) -> None:
     """The assignee hears when the customer writes, so a reply never sits unread."""
-    user = case.assignee
-    if user is None or not user.email:
-        return
-    notification_queue(
-        channel=Channel.EMAIL,
-        template="case_customer_reply",
-        recipient=user.email,
-        recipient_user=user,
-        language=user.preferred_language,
-        case=case,
-        context={"case": case, "assignee": user, "event": event},
-    )
+    _to_assignee(case, "case_customer_reply", event=event)

@@ -14,13 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from aftersales.accounts.models import Team, User
 from aftersales.core.audit import audit_record, diff, model_snapshot
-from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed, VersionConflict
+from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed
+from aftersales.core.versions import require_version, versioned_update
 from aftersales.customers.models import Asset, Contact, Customer
 
 from . import notify
@@ -274,18 +275,12 @@ def _request_fingerprint(kwargs: dict[str, Any]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+CASE_CHANGED = _lazy("Someone else changed this case in the meantime. Reload it and try again.")
+
+
 def _conditional_update(case: Case, expected_version: int | None, **values: Any) -> Case:
     """Apply ``values`` only if nobody changed the case since ``expected_version``."""
-    version = case.version if expected_version is None else expected_version
-    updated = Case.objects.filter(pk=case.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **values
-    )
-    if not updated:
-        raise VersionConflict(
-            _("Someone else changed this case in the meantime. Reload it and try again."),
-            detail={"expected_version": version},
-        )
-    case.refresh_from_db()
+    versioned_update(case, expected_version, CASE_CHANGED, **values)
     return case
 
 
@@ -312,6 +307,7 @@ def case_update(
             _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
             code="field_not_editable",
         )
+    require_version(case, expected_version, CASE_CHANGED)
     values: dict[str, Any] = {}
     for field, value in changes.items():
         if field == "priority":
@@ -345,11 +341,6 @@ def case_update(
     current = {k: getattr(case, Case._meta.get_field(k).attname) for k in values}
     wanted = {k: getattr(v, "pk", v) for k, v in values.items()}
     if current == wanted:
-        if expected_version is not None and expected_version != case.version:
-            raise VersionConflict(
-                _("Someone else changed this case in the meantime. Reload it and try again."),
-                detail={"expected_version": expected_version},
-            )
         return case  # nothing to change: no new version, no event
     case = _conditional_update(case, expected_version, **values)
     b, a = diff(before, model_snapshot(case, AUDIT_FIELDS))
@@ -379,13 +370,7 @@ def case_transition(
             code="invalid_choice",
             detail={"field": "status", "allowed": list(Status.values)},
         )
-    if expected_version is not None and expected_version != case.version:
-        # The caller decided on an older picture of the case; say so rather than judging the
-        # step against a status they never saw.
-        raise VersionConflict(
-            _("Someone else changed this case in the meantime. Reload it and try again."),
-            detail={"expected_version": expected_version, "current_version": case.version},
-        )
+    require_version(case, expected_version, CASE_CHANGED)
     step = find_step(case.case_type, case.status, to_status)
     allowed = [s.to.value for s in allowed_steps(case.case_type, case.status, side)]
     if step is None or side not in step.by:
@@ -442,6 +427,7 @@ def case_assign(
     expected_version: int | None = None,
 ) -> Case:
     """Give the case to a team and/or a person; both may be cleared."""
+    require_version(case, expected_version, CASE_CHANGED)
     _check_assignment(team, assignee)
     before = {"team": case.team_id, "assignee": case.assignee_id}
     if before == {"team": getattr(team, "pk", None), "assignee": getattr(assignee, "pk", None)}:

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.core.audit import audit_record, diff, model_snapshot
-from aftersales.core.errors import Conflict, InvalidInput, VersionConflict
+from aftersales.core.errors import Conflict, InvalidInput
+from aftersales.core.versions import require_version, versioned_update
 
 from .choices import CustomerKind, CustomerTier
 from .models import Address, Asset, Contact, Customer, ProductModel
@@ -72,21 +72,6 @@ def customer_create(
     return customer
 
 
-def _versioned_update(model: type, obj: Any, expected_version: int | None, **values: Any) -> None:
-    """Write ``values`` only if nobody changed the row since the version the editor saw."""
-    version = obj.version if expected_version is None else expected_version
-    extra = {"updated_at": timezone.now()} if hasattr(obj, "updated_at") else {}
-    updated = model.objects.filter(pk=obj.pk, version=version).update(
-        version=F("version") + 1, **extra, **values
-    )
-    if not updated:
-        raise VersionConflict(
-            _("Someone else changed this record in the meantime. Reload it and try again."),
-            detail={"expected_version": version},
-        )
-    obj.refresh_from_db()
-
-
 @transaction.atomic
 def customer_update(
     *, actor: User, customer: Customer, expected_version: int | None = None, **changes: Any
@@ -99,6 +84,7 @@ def customer_update(
             _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
             code="field_not_editable",
         )
+    require_version(customer, expected_version)
     if "tier" in changes:
         _check_choice(changes["tier"], CustomerTier, "tier")
     if "kind" in changes:
@@ -110,13 +96,8 @@ def customer_update(
     before = model_snapshot(customer)
     values = {k: v for k, v in changes.items() if before.get(k) != v}
     if not values:
-        if expected_version is not None and expected_version != customer.version:
-            raise VersionConflict(
-                _("Someone else changed this record in the meantime. Reload it and try again."),
-                detail={"expected_version": expected_version},
-            )
         return customer
-    _versioned_update(Customer, customer, expected_version, **values)
+    versioned_update(customer, expected_version, **values)
     b, a = diff(before, model_snapshot(customer))
     for key in ("version", "updated_at"):
         b.pop(key, None)
@@ -247,6 +228,7 @@ def asset_update(
             _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
             code="field_not_editable",
         )
+    require_version(asset, expected_version)
     _clean_identifiers(changes)
     if changes.get("purchase_date") and changes["purchase_date"] > timezone.localdate():
         raise InvalidInput(_("The purchase date is in the future."), code="purchase_date_future")
@@ -261,15 +243,10 @@ def asset_update(
         if before.get(k) != getattr(draft, k)
     }
     if not values:
-        if expected_version is not None and expected_version != asset.version:
-            raise VersionConflict(
-                _("Someone else changed this record in the meantime. Reload it and try again."),
-                detail={"expected_version": expected_version},
-            )
         return asset
     try:
         with transaction.atomic():
-            _versioned_update(Asset, asset, expected_version, **values)
+            versioned_update(asset, expected_version, **values)
     except IntegrityError as exc:
         raise Conflict(
             _("This serial number or VIN is already registered."), code="duplicate_asset"

@@ -12,7 +12,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from aftersales.cases.models import Case
-from aftersales.cases.services import case_transition, case_update
+from aftersales.cases.services import case_assign, case_transition, case_update
 from aftersales.conftest import make_case
 from aftersales.core.errors import VersionConflict
 
@@ -95,4 +95,19 @@ def test_stale_transition_reports_a_version_conflict(users, customers):
     with pytest.raises(VersionConflict):
         case_transition(
             actor=users["supervisor"], case=seen, to_status="accepted", expected_version=1
+        )
+
+
+def test_stale_assignment_reports_the_conflict_before_other_rules(users, customers, org):
+    case = make_case(customers["alice"])
+    seen = Case.objects.get(pk=case.pk)
+    case_update(actor=users["agent"], case=case, expected_version=1, changes={"priority": "high"})
+    # agent_b is not in team A, but the editor's page is stale: that is what they must hear
+    with pytest.raises(VersionConflict):
+        case_assign(
+            actor=users["supervisor"],
+            case=seen,
+            team=org["team_a"],
+            assignee=users["agent_b"],
+            expected_version=1,
         )

@@ -85,17 +85,6 @@ def _error_info(exc: DomainError, section: str) -> dict[str, Any]:
     }
 
 
-def _check_version(case: Case, version: int) -> None:
-    """Report a stale page as a conflict before anything else: the status, team or fields the
-    editor saw may no longer be there, so any other message would mislead. The service checks
-    again atomically when it writes."""
-    if version != case.version:
-        raise VersionConflict(
-            _("Someone else changed this case in the meantime. Reload it and try again."),
-            detail={"expected_version": version},
-        )
-
-
 def _render_state(
     request: HttpRequest, case: Case, *, status: int = 200, **overrides: Any
 ) -> HttpResponse:
@@ -149,7 +138,6 @@ def case_transition(request: HttpRequest, number: str) -> HttpResponse:
         )
     data = form.cleaned_data
     try:
-        _check_version(case, data["version"])
         case = services.case_transition(
             actor=request.user,
             case=case,
@@ -179,7 +167,6 @@ def case_assign(request: HttpRequest, number: str) -> HttpResponse:
         return _render_state(request, case, status=422, assign_form=form)
     data = form.cleaned_data
     try:
-        _check_version(case, data["version"])
         case = services.case_assign(
             actor=request.user,
             case=case,
@@ -237,7 +224,6 @@ def case_edit(request: HttpRequest, number: str) -> HttpResponse:
         "extra": extra.cleaned_extra(),
     }
     try:
-        _check_version(case, data["version"])
         case = services.case_update(
             actor=request.user, case=case, expected_version=data["version"], changes=changes
         )

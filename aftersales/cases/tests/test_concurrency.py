@@ -100,13 +100,13 @@ def test_stale_transition_reports_a_version_conflict(users, customers):
 
 def test_stale_assignment_reports_the_conflict_before_other_rules(users, customers, org):
     case = make_case(customers["alice"])
-    seen = Case.objects.get(pk=case.pk)
     case_update(actor=users["agent"], case=case, expected_version=1, changes={"priority": "high"})
-    # agent_b is not in team A, but the editor's page is stale: that is what they must hear
+    # The supervisor's page still shows version 1. agent_b is not in team A either, but the
+    # stale page is what they must hear about (the case is loaded fresh, as a view does).
     with pytest.raises(VersionConflict):
         case_assign(
             actor=users["supervisor"],
-            case=seen,
+            case=Case.objects.get(pk=case.pk),
             team=org["team_a"],
             assignee=users["agent_b"],
             expected_version=1,

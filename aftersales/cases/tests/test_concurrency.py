@@ -111,3 +111,26 @@ def test_stale_assignment_reports_the_conflict_before_other_rules(users, custome
             assignee=users["agent_b"],
             expected_version=1,
         )
+
+
+def test_concurrent_retries_with_one_idempotency_key_create_one_case(users, customers):
+    from aftersales.cases.services import case_create_idempotent
+
+    alice = customers["alice"]
+
+    def post(i: int):
+        case, _created = case_create_idempotent(
+            actor=users["agent"],
+            idempotency_key="retry-42",
+            customer=alice,
+            case_type="consultation",
+            channel="api",
+            title="并发重试的同一请求",
+        )
+        return case.number
+
+    results = _run_threads(4, post)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert len(set(results)) == 1
+    assert Case.objects.filter(title="并发重试的同一请求").count() == 1

@@ -7,6 +7,12 @@ from aftersales.cases.api import router as cases_router
 from aftersales.core.api import AUTH, install_error_handlers
 from aftersales.core.api import router as audit_router
 from aftersales.customers.api import router as customers_router
+from aftersales.parts.api import router as parts_router
+from aftersales.purchasing.api import router as purchasing_router
+from aftersales.routing.api import router as routing_router
+from aftersales.search.api import router as search_router
+from aftersales.sla.api import router as sla_router
+from aftersales.workorders.api import router as workorders_router
 
 api = NinjaAPI(
     title="aftersales API",
@@ -24,3 +30,9 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", customers_router)
 api.add_router("/v1/", cases_router)
 api.add_router("/v1/", audit_router)
+api.add_router("/v1/", search_router)
+api.add_router("/v1/", sla_router)
+api.add_router("/v1/", routing_router)
+api.add_router("/v1/", workorders_router)
+api.add_router("/v1/", parts_router)
+api.add_router("/v1/", purchasing_router)

@@ -70,6 +70,12 @@ INSTALLED_APPS = [
     "aftersales.cases",
     "aftersales.notifications",
     "aftersales.portal",
+    "aftersales.search",
+    "aftersales.sla",
+    "aftersales.routing",
+    "aftersales.workorders",
+    "aftersales.parts",
+    "aftersales.purchasing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""API: spare parts."""
+
+from ninja import Router
+
+router = Router(tags=["parts"])

@@ -1,0 +1,5 @@
+"""API: purchasing and suppliers."""
+
+from ninja import Router
+
+router = Router(tags=["purchasing"])

@@ -1,0 +1,5 @@
+"""API: case routing."""
+
+from ninja import Router
+
+router = Router(tags=["routing"])

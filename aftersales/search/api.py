@@ -1,0 +1,5 @@
+"""API: search."""
+
+from ninja import Router
+
+router = Router(tags=["search"])

@@ -1,0 +1,5 @@
+"""API: service levels."""
+
+from ninja import Router
+
+router = Router(tags=["sla"])

@@ -1,0 +1,5 @@
+"""API: work orders."""
+
+from ninja import Router
+
+router = Router(tags=["workorders"])

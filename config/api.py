@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from aftersales.accounts.api import router as accounts_router
+from aftersales.calendars.api import router as calendars_router
 from aftersales.cases.api import router as cases_router
 from aftersales.core.api import AUTH, install_error_handlers
 from aftersales.core.api import router as audit_router
@@ -31,6 +32,7 @@ api.add_router("/v1/", customers_router)
 api.add_router("/v1/", cases_router)
 api.add_router("/v1/", audit_router)
 api.add_router("/v1/", search_router)
+api.add_router("/v1/", calendars_router)
 api.add_router("/v1/", sla_router)
 api.add_router("/v1/", routing_router)
 api.add_router("/v1/", workorders_router)

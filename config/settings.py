@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.portal",
     "aftersales.search",
+    "aftersales.calendars",
     "aftersales.sla",
     "aftersales.routing",
     "aftersales.workorders",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("customers/", include("aftersales.customers.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("search/", include("aftersales.search.urls")),
+    path("calendars/", include("aftersales.calendars.urls")),
     path("sla/", include("aftersales.sla.urls")),
     path("routing/", include("aftersales.routing.urls")),
     path("workorders/", include("aftersales.workorders.urls")),

@@ -44,29 +44,73 @@ _CASE_WORK = [
     "customers.view_productmodel",
 ]
 
+# Work orders (issue 5): dispatchers and supervisors (workshop managers) dispatch and review;
+# agents open orders from their cases and make follow-up calls; technicians work their own.
+_WORKORDER_MANAGE = [
+    "workorders.view_workorder",
+    "workorders.add_workorder",
+    "workorders.change_workorder",
+    "workorders.view_all_workorders",
+    "workorders.dispatch_workorder",
+    "workorders.review_workorder",
+    "workorders.followup_workorder",
+    "workorders.manage_skills",
+]
+_WORKORDER_AGENT = [
+    "workorders.view_workorder",
+    "workorders.add_workorder",
+    "workorders.followup_workorder",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CUSTOMER: [],  # customers act on their own records only; rules live in selectors
-    Role.AGENT: _CASE_WORK,
+    Role.AGENT: [*_CASE_WORK, *_WORKORDER_AGENT],
     Role.COMPLAINT_OFFICER: [*_CASE_WORK, "cases.handle_complaints"],
-    Role.DISPATCHER: [*_CASE_WORK, "cases.view_all_cases"],
+    Role.DISPATCHER: [*_CASE_WORK, "cases.view_all_cases", "parts.view_part", *_WORKORDER_MANAGE],
     # Technicians see their own jobs and the customers and products on them (selectors), not
     # the team's queue nor the customer base.
     Role.TECHNICIAN: [
+        "workorders.view_workorder",
+        "workorders.work_workorder",
+        "parts.view_part",  # the catalog read-only; stock of their own van
         "cases.view_case",
         "cases.reply_case",
         "cases.note_case",
         "cases.transition_case",
         "customers.view_productmodel",
     ],
-    Role.PARTS_KEEPER: ["customers.view_productmodel"],
+    Role.PARTS_KEEPER: [
+        "customers.view_productmodel",
+        # the parts catalog and stock ledger
+        "parts.view_part",
+        "parts.add_part",
+        "parts.change_part",
+        "parts.import_part",
+        "parts.move_stock",
+        "parts.view_location",
+        "parts.add_location",
+        "parts.change_location",
+        "parts.view_movement",
+        "parts.view_reservation",
+    ],
     Role.SUPERVISOR: [
         *_CASE_WORK,
+        *_WORKORDER_MANAGE,
+        "parts.view_part",
+        "parts.view_location",
+        "parts.view_movement",
+        "parts.view_reservation",
         "cases.view_all_cases",
         "cases.handle_complaints",
         "core.browse_auditlog",
         "customers.view_full_personal_data",
     ],
     Role.AUDITOR: [
+        "workorders.view_workorder",
+        "workorders.view_all_workorders",
+        "parts.view_part",
+        "parts.view_location",
+        "parts.view_movement",
         "cases.view_case",
         "cases.view_all_cases",
         "customers.view_customer",
@@ -76,6 +120,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         *_CASE_WORK,
+        *_WORKORDER_MANAGE,
+        "parts.view_part",
+        "parts.view_location",
+        "parts.add_location",
+        "parts.change_location",
+        "parts.view_movement",
         "cases.view_all_cases",
         "cases.handle_complaints",
         "core.browse_auditlog",

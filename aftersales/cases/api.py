@@ -304,7 +304,8 @@ def case_create(
             "channel": payload.channel or (Channel.API if user.is_integration else Channel.HOTLINE),
             "team": _team(payload.team),
             "assignee": _staff_user(payload.assignee),
-            "priority": payload.priority,
+            # left out: the routing rules decide (R1.4)
+            "priority": payload.priority if "priority" in payload.model_fields_set else None,
             "severity": payload.severity,
         }
     else:

@@ -325,7 +325,10 @@ class IntakeCaseForm(forms.Form):
         label=_("Category"), queryset=CaseCategory.objects.none(), required=False
     )
     priority = forms.ChoiceField(
-        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+        label=_("Priority"),
+        choices=[("", _("By routing rules")), *Priority.choices],
+        required=False,
+        initial="",
     )
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL

@@ -141,7 +141,7 @@ def case_create(
     title: str = "",
     description: str = "",
     customer_demand: str = "",
-    priority: str = Priority.NORMAL,
+    priority: str | None = None,
     severity: str = Severity.GENERAL,
     category: CaseCategory | None = None,
     asset: Asset | None = None,
@@ -151,10 +151,14 @@ def case_create(
     extra: dict[str, Any] | None = None,
     files: list[UploadedFile] | None = None,
 ) -> Case:
-    """Register a new case of any type (R1.1–R1.3) and tell the customer it was received."""
+    """Register a new case of any type (R1.1–R1.3) and tell the customer it was received.
+
+    A team or priority left unset (``None``) is decided by the routing rules (R1.4), which may
+    also assign an agent of the team; the decision is written on the timeline."""
     _choice(case_type, CaseType, "case_type")
     _choice(channel, Channel, "channel")
-    _choice(priority, Priority, "priority")
+    if priority is not None:
+        _choice(priority, Priority, "priority")
     _choice(severity, Severity, "severity")
     title = (title or "").strip()
     description = (description or "").strip()
@@ -178,6 +182,22 @@ def case_create(
         )
     _check_assignment(team, assignee)
     clean_extra = validate_extra(case_type, extra)
+    from aftersales.routing.services import route_new_case, route_record
+
+    routing = route_new_case(
+        case_type=case_type,
+        category=category,
+        asset=asset,
+        customer=customer,
+        title=title,
+        description=description,
+        team=team,
+        assignee=assignee,
+        priority=priority,
+    )
+    if routing is not None:
+        team, assignee, priority = routing.team, assignee or routing.assignee, routing.priority
+    priority = priority or Priority.NORMAL
     now = timezone.now()
     case = Case.objects.create(
         number=case_number_next(timezone.localtime(now).year),
@@ -220,6 +240,8 @@ def case_create(
     audit_record(
         actor=actor, action="case.create", obj=case, after=model_snapshot(case, AUDIT_FIELDS)
     )
+    if routing is not None:
+        route_record(actor=actor, case=case, decision=routing)
     notify.customer_case_created(case)
     if assignee is not None and assignee.pk != getattr(actor, "pk", None):
         notify.staff_case_assigned(case)

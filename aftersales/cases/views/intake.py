@@ -222,7 +222,7 @@ def _intake_case_create(request: HttpRequest) -> HttpResponse:
                 case_type=data["case_type"],
                 channel=data["channel"],
                 category=data["category"],
-                priority=data["priority"],
+                priority=data["priority"] or None,  # empty: the routing rules decide
                 severity=data["severity"],
                 title=data["title"],
                 description=data["description"],

@@ -62,6 +62,23 @@ _WORKORDER_AGENT = [
     "workorders.followup_workorder",
 ]
 
+# Purchasing (issue 6): the parts keeper buys and inspects; the supervisor approves price
+# changes and starts recalls; the auditor reads.
+_PURCHASING_VIEW = [
+    "purchasing.view_supplier",
+    "purchasing.view_purchaseorder",
+    "purchasing.view_figures",
+]
+_PURCHASING_BUY = [
+    *_PURCHASING_VIEW,
+    "purchasing.add_supplier",
+    "purchasing.change_supplier",
+    "purchasing.add_purchaseorder",
+    "purchasing.change_purchaseorder",
+    "purchasing.add_pricechange",
+    "purchasing.recall_batch",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CUSTOMER: [],  # customers act on their own records only; rules live in selectors
     Role.AGENT: [*_CASE_WORK, *_WORKORDER_AGENT],
@@ -92,9 +109,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "parts.change_location",
         "parts.view_movement",
         "parts.view_reservation",
+        *_PURCHASING_BUY,
     ],
     Role.SUPERVISOR: [
         *_CASE_WORK,
+        *_PURCHASING_VIEW,
+        "purchasing.approve_pricechange",
+        "purchasing.recall_batch",
         *_WORKORDER_MANAGE,
         "parts.view_part",
         "parts.view_location",
@@ -106,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_full_personal_data",
     ],
     Role.AUDITOR: [
+        *_PURCHASING_VIEW,
         "workorders.view_workorder",
         "workorders.view_all_workorders",
         "parts.view_part",
@@ -120,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         *_CASE_WORK,
+        *_PURCHASING_VIEW,
         *_WORKORDER_MANAGE,
         "parts.view_part",
         "parts.view_location",

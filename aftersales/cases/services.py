@@ -23,6 +23,7 @@ from aftersales.core.audit import audit_record, diff, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from aftersales.core.versions import require_version, versioned_update
 from aftersales.customers.models import Asset, Contact, Customer
+from aftersales.search.indexing import index_case
 
 from . import notify
 from .attachments import sniff_upload
@@ -242,6 +243,7 @@ def case_create(
     )
     if routing is not None:
         route_record(actor=actor, case=case, decision=routing)
+    index_case(case, new=True)
     notify.customer_case_created(case)
     if assignee is not None and assignee.pk != getattr(actor, "pk", None):
         notify.staff_case_assigned(case)
@@ -371,6 +373,7 @@ def case_update(
     if a:
         event_add(case=case, kind=EventKind.UPDATED, actor=actor, data={"before": b, "after": a})
         audit_record(actor=actor, action="case.update", obj=case, before=b, after=a)
+        index_case(case)
     return case
 
 
@@ -435,6 +438,7 @@ def case_transition(
         after={"status": to_status},
         reason=reason,
     )
+    index_case(case)
     notify.customer_status_changed(case, from_status)
     return case
 
@@ -468,6 +472,7 @@ def case_assign(
         },
     )
     audit_record(actor=actor, action="case.assign", obj=case, before=before, after=after)
+    index_case(case)
     if assignee is not None and assignee.pk not in (before["assignee"], actor.pk):
         notify.staff_case_assigned(case)  # nobody is mailed about taking a case themselves
     return case
@@ -503,6 +508,7 @@ def case_reply(
         after={"event": event.pk, "kind": kind, "attachments": len(files or [])},
     )
     case.refresh_from_db()
+    index_case(case)
     if side == CUSTOMER and case.status == Status.WAITING_CUSTOMER:
         steps = allowed_steps(case.case_type, case.status, SYSTEM)
         if steps:
@@ -528,6 +534,7 @@ def case_note(
     if files:
         _save_attachments(actor=actor, case=case, event=event, files=files, public=False)
     audit_record(actor=actor, action="case.note", obj=case, after={"event": event.pk})
+    index_case(case)
     return event
 
 
@@ -585,6 +592,7 @@ def case_rate(*, actor: User, case: Case, rating: int, feedback: str = "") -> Ca
         body=feedback,
         data={"rating": rating},
     )
+    index_case(case)
     audit_record(
         actor=actor,
         action="case.rate",

@@ -15,6 +15,7 @@ from aftersales.accounts.roles import Role
 from aftersales.core.audit import audit_record, diff, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
 from aftersales.core.versions import require_version, versioned_update
+from aftersales.search.indexing import index_asset, index_customer
 
 from .choices import CustomerKind, CustomerTier
 from .models import Address, Asset, Contact, Customer, ProductModel
@@ -69,6 +70,7 @@ def customer_create(
         obj=customer,
         after={**model_snapshot(customer), "phone": mask_phone(e164)},
     )
+    index_customer(customer)
     return customer
 
 
@@ -103,6 +105,7 @@ def customer_update(
         b.pop(key, None)
         a.pop(key, None)
     audit_record(actor=actor, action="customer.update", obj=customer, before=b, after=a)
+    index_customer(customer)
     return customer
 
 
@@ -135,6 +138,7 @@ def contact_add(
         obj=contact,
         after={"customer": customer.pk, "name": contact.name, "phone": mask_phone(e164)},
     )
+    index_customer(customer)
     return contact
 
 
@@ -203,6 +207,7 @@ def asset_create(
             _("This serial number or VIN is already registered."), code="duplicate_asset"
         ) from exc
     audit_record(actor=actor, action="asset.create", obj=asset, after=model_snapshot(asset))
+    index_asset(asset)
     return asset
 
 
@@ -255,6 +260,7 @@ def asset_update(
     b.pop("version", None)
     a.pop("version", None)
     audit_record(actor=actor, action="asset.update", obj=asset, before=b, after=a)
+    index_asset(asset)
     return asset
 
 

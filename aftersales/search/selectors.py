@@ -1,0 +1,383 @@
+"""Searching the index, restricted exactly like the lists (style rule 5).
+
+A query is tokenised like the index (:func:`tokenizer.query_terms`); every term must match, by
+prefix. Who sees what:
+
+- cases: :func:`aftersales.cases.selectors.case_visible_q` applied to the entry's customer,
+  team, assignee and type columns (agents their teams, dispatchers and supervisors all,
+  technicians their own jobs, customers their own cases); internal notes are searched for
+  staff only;
+- customers: :func:`aftersales.customers.selectors.customer_visible_q` (staff only);
+- assets: the rule of :func:`aftersales.customers.selectors.asset_list`;
+- phone numbers: by any 4+ digits only for roles that may reveal numbers (and written to the
+  access log unless the role sees numbers anyway); other staff find a customer by the whole
+  number only; customers never search phones.
+
+Results are ranked (bm25 on SQLite, ts_rank on PostgreSQL), highlighted, and paged by an
+opaque cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.cases.selectors import case_visible_q
+from aftersales.core.errors import InvalidInput
+from aftersales.customers.models import Customer
+from aftersales.customers.phones import mask_phone, national_digits, normalize_phone
+from aftersales.customers.selectors import (
+    _own_job_customers,
+    customer_visible_q,
+    may_search_phone_digits,
+    sees_full_personal_data,
+)
+
+from . import dictionary
+from .models import EntryKind, SearchEntry
+from .tokenizer import Term, highlight_html, highlight_pattern, query_terms
+
+MAX_OFFSET = 1000
+MAX_QUERY_CHARS = 100
+# bm25 weights of tokens, note_tokens, phone_tokens (SQLite); ts_rank weights D, C, B, A.
+SQLITE_WEIGHTS = "10.0, 4.0, 6.0"
+POSTGRES_WEIGHTS = "'{0.1, 0.6, 0.4, 1.0}'"
+
+
+@dataclass
+class Hit:
+    """One result, ready to show: ``title`` and ``snippet`` are escaped HTML with the matched
+    words in ``<mark>``."""
+
+    kind: str
+    object_id: int
+    ref: str
+    title: SafeString
+    snippet: SafeString
+    url: str
+    rank: float
+    status: str = ""
+    case_type: str = ""
+    customer_id: int | None = None
+    in_note: bool = False
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    next_cursor: str | None
+    terms: list[Term] = field(default_factory=list)
+
+
+# --- who may search what -------------------------------------------------------------------------
+
+
+def searchable_kinds(user: User) -> list[str]:
+    """The kinds of object ``user`` may find: staff what their lists show, customers their own
+    cases and products."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if not getattr(user, "is_staff_member", False):
+        return [EntryKind.CASE, EntryKind.ASSET] if getattr(user, "is_customer", False) else []
+    kinds = []
+    if user.has_perm("cases.view_case"):
+        kinds.append(EntryKind.CASE)
+    if user.has_perm("customers.view_customer") or user.has_perm("cases.view_case"):
+        kinds.append(EntryKind.CUSTOMER)
+    if user.has_perm("customers.view_asset") or user.has_perm("cases.view_case"):
+        kinds.append(EntryKind.ASSET)
+    return kinds
+
+
+def _asset_visible_q(user: User) -> Q | None:
+    if user.is_superuser or user.has_perm("customers.view_asset"):
+        return None
+    if user.has_perm("cases.view_case"):
+        return Q(customer_id__in=_own_job_customers(user))
+    return Q(customer__user=user)
+
+
+def _customer_entry_q(user: User) -> Q | None:
+    cond = customer_visible_q(user)
+    if cond is None:
+        return None
+    return Q(customer_id__in=Customer.objects.filter(cond).values("pk"))
+
+
+def visible_entries_q(user: User, kinds: list[str]) -> Q:
+    """The entries ``user`` may find, kind by kind, as one condition."""
+    rules = {
+        EntryKind.CASE: case_visible_q,
+        EntryKind.CUSTOMER: _customer_entry_q,
+        EntryKind.ASSET: _asset_visible_q,
+    }
+    cond = Q(pk__in=[])
+    for kind in kinds:
+        rule = rules[kind](user)
+        cond |= Q(kind=kind) if rule is None else Q(kind=kind) & rule
+    return cond
+
+
+# --- the match expression, per database ----------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    text: list[str]  # token columns searched by prefix
+    phone: str | None  # "fragment" | "whole" | None
+
+
+def _columns_for(user: User) -> _Columns:
+    staff = getattr(user, "is_staff_member", False)
+    text = ["tokens", "note_tokens"] if staff else ["tokens"]
+    if not staff:
+        return _Columns(text, None)
+    return _Columns(text, "fragment" if may_search_phone_digits(user) else "whole")
+
+
+def _whole_phone(digits: str) -> str | None:
+    try:
+        e164 = normalize_phone(digits)
+    except InvalidInput:
+        return None
+    return national_digits(e164)
+
+
+def _phone_token(term: Term, cols: _Columns) -> str | None:
+    """The phone token a digits term may match for this role, if any."""
+    if not term.digits or cols.phone is None or len(term.text) < 4:
+        return None
+    if cols.phone == "fragment":
+        return term.text
+    return _whole_phone(term.text)
+
+
+def _fts5_match(terms: list[Term], cols: _Columns) -> str:
+    """FTS5 query: every term, by prefix, in the allowed columns; digits also whole in the
+    phone column. Tokens hold only letters and digits, so quoting is plain."""
+    colspec = "{" + " ".join(cols.text) + "}"
+    parts = []
+    for term in terms:
+        clause = f'{colspec} : "{term.text}" *'
+        phone = _phone_token(term, cols)
+        if phone:
+            clause = f'({clause} OR {{phone_tokens}} : "{phone}")'
+        parts.append(clause)
+    return " AND ".join(parts)
+
+
+def _tsquery(terms: list[Term], cols: _Columns) -> str:
+    """PostgreSQL tsquery: weights A (tokens), B (notes), C (phones) stand for the columns."""
+    weights = "A" + ("B" if "note_tokens" in cols.text else "")
+    parts = []
+    for term in terms:
+        clause = f"'{term.text}':*{weights}"
+        phone = _phone_token(term, cols)
+        if phone:
+            clause = f"({clause} | '{phone}':C)"
+        parts.append(clause)
+    return " & ".join(parts)
+
+
+def _matching(qs: QuerySet, terms: list[Term], cols: _Columns) -> QuerySet:
+    """``qs`` narrowed to the entries matching ``terms``, with a ``rank`` (higher is better)."""
+    if connection.vendor == "postgresql":
+        tsq = _tsquery(terms, cols)
+        return qs.extra(
+            where=["search_entry.tsv @@ %s::tsquery"],
+            params=[tsq],
+            select={"rank": f"ts_rank({POSTGRES_WEIGHTS}, search_entry.tsv, %s::tsquery)"},
+            select_params=[tsq],
+        )
+    return qs.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_entry.id", "search_fts MATCH %s"],
+        params=[_fts5_match(terms, cols)],
+        select={"rank": f"-bm25(search_fts, {SQLITE_WEIGHTS})"},
+    )
+
+
+def _log_phone_search(user: User, terms: list[Term], cols: _Columns) -> None:
+    if cols.phone != "fragment" or sees_full_personal_data(user):
+        return
+    for term in terms:
+        if term.digits and len(term.text) >= 4:
+            from aftersales.customers.services import personal_data_search_record
+
+            personal_data_search_record(actor=user, digits=term.text)
+            return
+
+
+# --- cursors -------------------------------------------------------------------------------------
+
+
+def encode_cursor(offset: int) -> str:
+    raw = json.dumps({"o": offset}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset = json.loads(raw)["o"]
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+        raise InvalidInput(_("The page cursor is not valid."), code="invalid_cursor") from exc
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(_("The page cursor is not valid."), code="invalid_cursor")
+    return offset
+
+
+# --- the search ----------------------------------------------------------------------------------
+
+
+def parse_query(text: str) -> list[Term]:
+    """The query's terms, or :class:`InvalidInput` (422) when nothing in it can be searched."""
+    text = (text or "").strip()[:MAX_QUERY_CHARS]
+    dictionary.ensure_loaded()
+    terms = query_terms(text)
+    if not terms:
+        raise InvalidInput(
+            _("Type a word, a number or at least 4 digits of a phone number."),
+            code="query_not_searchable",
+        )
+    return terms
+
+
+def entry_matches(
+    *, user: User, terms: list[Term], kinds: list[str] | None = None
+) -> QuerySet[SearchEntry]:
+    """The entries ``user`` may see that match ``terms``, annotated with ``rank``, unordered.
+    Used by the search page and API and, as a subquery, by the queue's text filter."""
+    allowed = searchable_kinds(user)
+    kinds = [k for k in (kinds or allowed) if k in allowed]
+    cols = _columns_for(user)
+    qs = SearchEntry.objects.filter(visible_entries_q(user, kinds))
+    return _matching(qs, terms, cols)
+
+
+def case_ids_matching(*, user: User, text: str) -> QuerySet | None:
+    """Ids of the cases matching ``text`` for ``user`` (a subquery), or ``None`` when the text
+    has nothing searchable."""
+    dictionary.ensure_loaded()
+    terms = query_terms((text or "").strip()[:MAX_QUERY_CHARS])
+    if not terms:
+        return None
+    qs = entry_matches(user=user, terms=terms, kinds=[EntryKind.CASE])
+    return qs.values("object_id")
+
+
+def search(
+    *,
+    user: User,
+    text: str,
+    kind: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    log: bool = True,
+) -> SearchPage:
+    """One page of ranked, highlighted results (all kinds mixed, or one ``kind``)."""
+    terms = parse_query(text)
+    offset = decode_cursor(cursor)
+    cols = _columns_for(user)
+    qs = entry_matches(user=user, terms=terms, kinds=[kind] if kind else None)
+    rows = list(
+        qs.order_by("-rank", "-id").only(
+            "kind",
+            "object_id",
+            "customer_id",
+            "case_type",
+            "status",
+            "ref",
+            "title",
+            "body",
+            "note_body",
+        )[offset : offset + limit + 1]
+    )
+    if log and offset == 0:
+        _log_phone_search(user, terms, cols)
+    more = len(rows) > limit
+    pattern = highlight_pattern(terms)
+    hits = [_hit(user, entry, pattern) for entry in rows[:limit]]
+    return SearchPage(
+        hits=hits,
+        next_cursor=encode_cursor(offset + limit)
+        if more and offset + limit <= MAX_OFFSET
+        else None,
+        terms=terms,
+    )
+
+
+def search_grouped(*, user: User, text: str, per_kind: int = 5) -> dict[str, SearchPage]:
+    """The best few results of each kind the user may search (the navbar dropdown and the
+    first page of the results page). The phone-fragment search is logged once."""
+    pages = {}
+    for i, kind in enumerate(searchable_kinds(user)):
+        pages[kind] = search(user=user, text=text, kind=kind, limit=per_kind, log=i == 0)
+    return pages
+
+
+# --- presenting ----------------------------------------------------------------------------------
+
+
+def _case_url(user: User, number: str) -> str:
+    if getattr(user, "is_staff_member", False):
+        return reverse("cases:case_detail", args=[number])
+    return reverse("portal:case_detail", args=[number])
+
+
+def _terms_found(pattern: re.Pattern[str], text: str) -> int:
+    return len({m.group().casefold() for m in pattern.finditer(text or "")})
+
+
+def _hit(user: User, entry: SearchEntry, pattern: re.Pattern[str] | None) -> Hit:
+    staff = getattr(user, "is_staff_member", False)
+    snippet_source, in_note = entry.body, False
+    if (
+        staff
+        and entry.note_body
+        and pattern is not None
+        and _terms_found(pattern, entry.note_body)
+        > _terms_found(pattern, f"{entry.title}\n{entry.body}")
+    ):
+        snippet_source, in_note = entry.note_body, True
+    ref = entry.ref
+    if entry.kind == EntryKind.CASE:
+        url = _case_url(user, entry.ref)
+        title = escape(entry.ref) + " " + highlight_html(entry.title, pattern)
+    elif entry.kind == EntryKind.CUSTOMER:
+        url = reverse("customers:customer_detail", args=[entry.object_id])
+        if not sees_full_personal_data(user):
+            ref = mask_phone(entry.ref)
+        title = highlight_html(entry.title, pattern)
+    else:
+        if staff:
+            url = reverse("customers:customer_detail", args=[entry.customer_id])
+        else:
+            url = reverse("portal:case_list")
+        title = highlight_html(entry.title, pattern)
+    return Hit(
+        kind=entry.kind,
+        object_id=entry.object_id,
+        ref=ref,
+        title=mark_safe(title),  # built from escaped pieces
+        snippet=mark_safe(highlight_html(snippet_source, pattern, width=120)),
+        url=url,
+        rank=float(getattr(entry, "rank", 0.0) or 0.0),
+        status=entry.status,
+        case_type=entry.case_type,
+        customer_id=entry.customer_id,
+        in_note=in_note,
+    )

@@ -142,6 +142,13 @@ def can_view_ledger(user: Any) -> bool:
     return user.has_perm("parts.view_movement")
 
 
+def movement_rows() -> QuerySet[Movement]:
+    """Ledger rows with what a list shows: part, location, actor, batch, work order number."""
+    return Movement.objects.select_related("part", "location", "actor", "batch").annotate(
+        wo_number=F("work_order__number")
+    )
+
+
 def movement_list_for(
     user: Any,
     *,
@@ -152,7 +159,7 @@ def movement_list_for(
 ) -> QuerySet[Movement]:
     """Ledger rows the user may read: all for keepers and supervisors, a technician's own vans
     for technicians, none otherwise."""
-    qs = Movement.objects.select_related("part", "location", "actor", "batch", "work_order")
+    qs = movement_rows()
     if not can_view_ledger(user):
         qs = qs.filter(location__in=van_locations_for(user))
     if part is not None:

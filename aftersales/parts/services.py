@@ -10,6 +10,7 @@ before and after.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +51,9 @@ __all__ = [
 # a thousandth of slack (exact on PostgreSQL, where values are multiples of 0.001 anyway) and
 # updates round back to three places.
 SLACK = Decimal("0.0005")
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+CODE_RE = re.compile(CODE_PATTERN)
 
 PART_FIELDS = [
     "code",
@@ -99,8 +103,14 @@ def _clean_part_values(values: dict[str, Any], *, whole: bool) -> dict[str, Any]
                     % {"field": str(Part._meta.get_field(key).verbose_name)},
                     detail={"field": key},
                 )
-    if "code" in out and len(out["code"]) > 40:
-        raise InvalidInput(_("The part code may have at most 40 characters."))
+    if "code" in out and not CODE_RE.match(out["code"]):
+        raise InvalidInput(
+            _(
+                "The part code may have at most 40 letters, digits, dots, dashes and "
+                "underscores, starting with a letter or digit."
+            ),
+            detail={"field": "code"},
+        )
     if "unit" in out and out["unit"] not in Unit.values:
         raise InvalidInput(_("Unknown unit “%(unit)s”.") % {"unit": out["unit"]})
     if "stock_class" in out and out["stock_class"] not in StockClass.values:
@@ -274,6 +284,14 @@ def _clean_location(values: dict[str, Any], *, instance: Location | None = None)
                     _("%(field)s is required.")
                     % {"field": str(Location._meta.get_field(key).verbose_name)}
                 )
+    if "code" in out and not CODE_RE.match(out["code"]):
+        raise InvalidInput(
+            _(
+                "The location code may have at most 40 letters, digits, dots, dashes and "
+                "underscores, starting with a letter or digit."
+            ),
+            detail={"field": "code"},
+        )
     kind = out.get("kind", instance.kind if instance else LocationKind.WAREHOUSE)
     if kind not in LocationKind.values:
         raise InvalidInput(_("Unknown location kind “%(kind)s”.") % {"kind": kind})

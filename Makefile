@@ -11,7 +11,7 @@ WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup venv assets messages migrate static demo serve lint format fuzz \
-        bench-intake check clean
+        bench-intake bench bench-sqlite check clean
 
 run: setup demo ## install everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -77,6 +77,12 @@ fuzz: setup ## schemathesis against the served OpenAPI schema
 
 bench-intake: setup ## cases/s through the API vs plain SQL
 	$(PY) bench/intake.py
+
+bench: setup ## lists at 1,000,000 cases on PostgreSQL (127.0.0.1): p50/p95/p99 through gunicorn
+	$(PY) bench/lists.py $(BENCH_ARGS)
+
+bench-sqlite: setup ## the same at 100,000 cases on SQLite
+	$(PY) bench/lists.py --sqlite $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/staticfiles

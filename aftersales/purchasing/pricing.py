@@ -61,7 +61,7 @@ def _tier_discounts(values: dict[str, Any] | None) -> dict[str, str]:
 
 def _rule_values(rule: PriceRule) -> dict[str, Any]:
     return {
-        "percent": str(rule.percent),
+        "percent": str(Decimal(rule.percent).quantize(CENT)),
         "tier_discounts": dict(rule.tier_discounts or {}),
         "active": rule.active,
     }

@@ -113,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.SUPERVISOR: [
         *_CASE_WORK,
+        "routing.manage_routingrule",
+        "routing.view_sla_report",
         *_PURCHASING_VIEW,
         "purchasing.approve_pricechange",
         "purchasing.recall_batch",
@@ -125,8 +127,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.handle_complaints",
         "core.browse_auditlog",
         "customers.view_full_personal_data",
+        "calendars.view_workingcalendar",  # working calendars: read and try, not edit
     ],
     Role.AUDITOR: [
+        "routing.view_sla_report",
         *_PURCHASING_VIEW,
         "workorders.view_workorder",
         "workorders.view_all_workorders",
@@ -142,6 +146,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         *_CASE_WORK,
+        "routing.manage_routingrule",
+        "routing.view_sla_report",
         *_PURCHASING_VIEW,
         *_WORKORDER_MANAGE,
         "parts.view_part",
@@ -177,5 +183,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.change_casecategory",
         "notifications.view_notification",
         "core.view_auditlog",
+        "calendars.view_workingcalendar",
+        "calendars.manage_calendar",
     ],
 }

@@ -20,35 +20,40 @@ from aftersales.cases.choices import OPEN_STATUSES
 
 from .models import AssignmentMode, TeamRotation
 
-_CALENDAR_MODULES = ("aftersales.calendars.services", "aftersales.calendars.selectors")
-
 
 def _calendar_api():
-    """``(calendar_for_user, staff_absent)`` from the calendars app, or ``None`` without it."""
-    for name in _CALENDAR_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        cal = getattr(module, "calendar_for_user", None)
-        absent = getattr(module, "staff_absent", None)
-        if cal is not None and absent is not None:
-            return cal, absent
-    return None
+    """The calendars app's ``(calendar_for_user, calendar_for, staff_absent)``, or ``None``
+    where that app is not installed."""
+    try:
+        module = importlib.import_module("aftersales.calendars.services")
+    except ImportError:
+        return None
+    names = ("calendar_for_user", "calendar_for", "staff_absent")
+    if not all(hasattr(module, n) for n in names):
+        return None
+    return tuple(getattr(module, n) for n in names)
+
+
+def routing_now() -> dt.datetime:
+    """The instant availability is judged at (one place, so tests can pin it)."""
+    return timezone.now()
 
 
 def unavailable_reason(user: User, at: dt.datetime) -> str:
-    """``""`` when ``user`` can take a case at ``at``; else ``"absent"`` or ``"off_hours"``."""
+    """``""`` when ``user`` can take a case at ``at``; else ``"absent"`` or ``"off_hours"``.
+
+    A calendar that cannot answer (a year nobody entered yet) does not block assignment."""
     api = _calendar_api()
     if api is None:
         return ""
-    calendar_for_user, staff_absent = api
-    if staff_absent(user, at, at):
+    calendar_for_user, calendar_for, staff_absent = api
+    if staff_absent(user, at, at + dt.timedelta(seconds=1)):
         return "absent"
-    calendar = calendar_for_user(user)
-    if calendar is not None and not calendar.is_working(at):
-        return "off_hours"
-    return ""
+    try:
+        working = calendar_for(calendar_for_user(user)).is_working(at)
+    except Exception:
+        return ""
+    return "" if working else "off_hours"
 
 
 def team_agents(team: Team) -> QuerySet[User]:
@@ -138,7 +143,7 @@ def round_robin(team: Team, at: dt.datetime, *, advance: bool) -> Pick:
 
 def pick_assignee(team: Team, mode: str, *, at: dt.datetime | None = None, advance: bool) -> Pick:
     """Choose an agent of ``team`` by ``mode``; ``advance=False`` only looks (dry run)."""
-    at = at or timezone.now()
+    at = at or routing_now()
     if mode == AssignmentMode.ROUND_ROBIN:
         return round_robin(team, at, advance=advance)
     if mode == AssignmentMode.LEAST_LOADED:

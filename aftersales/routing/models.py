@@ -118,7 +118,10 @@ class RoutingRule(models.Model):
                 name="routingrule_assignment_needs_team",
             )
         ]
-        permissions = [("manage_routingrule", _("Can manage routing rules"))]
+        permissions = [
+            ("manage_routingrule", _("Can manage routing rules")),
+            ("view_sla_report", _("Can see the SLA compliance report")),
+        ]
 
     def __str__(self) -> str:
         return self.name

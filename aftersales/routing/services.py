@@ -243,10 +243,50 @@ def route_record(*, actor: Any, case: Case, decision: RoutingDecision) -> None:
     )
 
 
+@dataclass
+class RouteTest:
+    """A dry run: every rule in order with whether it matched, the decision, and whether the
+    draft rule (if any) matched the sample on its own."""
+
+    decision: RoutingDecision
+    trace: list[dict[str, Any]]
+    draft_matches: bool | None
+
+
+def route_test(*, sample: CaseSample, draft: RoutingRule | None = None) -> RouteTest:
+    """Route ``sample`` as a new case would be routed, with ``draft`` in place of its saved
+    version (or added at the end when new), without moving any round-robin pointer."""
+    from .engine import rule_match
+
+    rules = active_rules()
+    if draft is not None:
+        rules = [r for r in rules if draft.pk is None or r.pk != draft.pk]
+        if draft.is_active:
+            rules.append(draft)
+        rules.sort(key=lambda r: (r.position if r.pk or r is not draft else 10**9, r.pk or 10**9))
+    decision = route_decide(sample, rules=rules, advance=False)
+    trace = []
+    for rule in rules:
+        result = rule_match(rule, sample)
+        trace.append(
+            {
+                "rule": rule,
+                "is_draft": rule is draft,
+                "matched": result.matched,
+                "reasons": result.reasons,
+                "chosen": rule is decision.rule,
+            }
+        )
+        if rule is decision.rule:
+            break
+    draft_matches = rule_match(draft, sample).matched if draft is not None else None
+    return RouteTest(decision=decision, trace=trace, draft_matches=draft_matches)
+
+
 # --- editing the rules ----------------------------------------------------------------------
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
+def validate_rule(values: dict[str, Any]) -> dict[str, Any]:
     """Validate a rule's fields (all of them, after merging a change)."""
     out = dict(values)
     out["name"] = (out.get("name") or "").strip()[:100]
@@ -318,7 +358,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def rule_create(*, actor: User, **fields: Any) -> RoutingRule:
     """Add a rule at the end of the order."""
-    values = _clean(
+    values = validate_rule(
         {k: fields.get(k) for k in EDITABLE if k in fields} | {"name": fields.get("name")}
     )
     last = RoutingRule.objects.aggregate(m=Max("position"))["m"]
@@ -344,7 +384,7 @@ def rule_update(
         )
     require_version(rule, expected_version)
     current = {k: getattr(rule, k) for k in EDITABLE}
-    values = _clean(current | changes)
+    values = validate_rule(current | changes)
     before = model_snapshot(rule, RULE_FIELDS)
     versioned_update(rule, expected_version, updated_by=actor, **values)
     b, a = diff(before, model_snapshot(rule, RULE_FIELDS))

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "routing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.rule_list, name="rule_list"),
+    path("rules/new/", views.rule_edit, name="rule_new"),
+    path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("rules/<int:pk>/move/", views.rule_move, name="rule_move"),
+    path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("test/", views.rule_test, name="rule_test"),
+]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from aftersales.accounts.roles import Role
@@ -32,3 +35,14 @@ def add_rule(actor, **fields):
     from aftersales.routing.services import rule_create
 
     return rule_create(actor=actor, **fields)
+
+
+# Tuesday 10:00 in Shanghai: inside the default working hours, whatever the clock says now.
+WORKING_INSTANT = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _working_time(monkeypatch):
+    from aftersales.routing import assignment
+
+    monkeypatch.setattr(assignment, "routing_now", lambda: WORKING_INSTANT)

@@ -1,0 +1,144 @@
+"""The rule editor and its sample-case panel.
+
+A rule may only be saved after it was tested: the test answer carries a signed digest of the
+rule's fields, and saving checks that the fields are still the ones tested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.models import Team
+from aftersales.cases.choices import CaseType, Priority
+from aftersales.cases.models import CaseCategory
+
+from .models import AssignmentMode, KeywordMode, RoutingRule
+
+TEST_SALT = "routing.rule-tested"
+TEST_MAX_AGE = 2 * 3600
+
+RULE_FIELDS = [
+    "name",
+    "is_active",
+    "case_type",
+    "category",
+    "product_line",
+    "region",
+    "keywords",
+    "keyword_mode",
+    "team",
+    "priority",
+    "assignment",
+]
+
+
+class RuleForm(forms.Form):
+    """A rule's fields (the service validates the rules between them) and a test token."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    case_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Any type")), *CaseType.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=CaseCategory.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Any category"),
+    )
+    product_line = forms.CharField(
+        label=_("Product line"), max_length=60, required=False, help_text=_("e.g. 空调, 洗衣机")
+    )
+    region = forms.CharField(
+        label=_("Region"),
+        max_length=60,
+        required=False,
+        help_text=_("Province, city or district of the customer's address"),
+    )
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        max_length=500,
+        required=False,
+        help_text=_("Separated by spaces or commas; Chinese is matched on whole words"),
+    )
+    keyword_mode = forms.ChoiceField(
+        label=_("Keywords must match"), choices=KeywordMode.choices, initial=KeywordMode.ANY
+    )
+    team = forms.ModelChoiceField(
+        label=_("Route to team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("Keep the team"),
+    )
+    priority = forms.ChoiceField(
+        label=_("Set priority"),
+        choices=[("", _("Keep the priority")), *Priority.choices],
+        required=False,
+    )
+    assignment = forms.ChoiceField(
+        label=_("Assign within the team"), choices=AssignmentMode.choices
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    tested = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, rule: RoutingRule) -> dict[str, Any]:
+        return {name: getattr(rule, name) for name in RULE_FIELDS} | {"version": rule.version}
+
+    def rule_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in RULE_FIELDS}
+
+    def digest(self) -> str:
+        plain = {k: getattr(v, "pk", v) for k, v in self.rule_fields().items()}
+        raw = json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def test_token(self) -> str:
+        return signing.dumps(self.digest(), salt=TEST_SALT)
+
+    def was_tested(self) -> bool:
+        token = self.cleaned_data.get("tested") or ""
+        try:
+            return signing.loads(token, salt=TEST_SALT, max_age=TEST_MAX_AGE) == self.digest()
+        except signing.BadSignature:
+            return False
+
+
+class SampleForm(forms.Form):
+    """A sample case: an existing case number, or the facts typed in."""
+
+    prefix = "sample"
+
+    case_number = forms.CharField(
+        label=_("Existing case number"),
+        max_length=20,
+        required=False,
+        help_text=_("Or describe a case below"),
+    )
+    case_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", "—"), *CaseType.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=CaseCategory.objects.filter(is_active=True), required=False
+    )
+    product_line = forms.CharField(label=_("Product line"), max_length=60, required=False)
+    region = forms.CharField(label=_("Region"), max_length=60, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(k) for k in self.fields):
+            raise forms.ValidationError(_("Enter a case number or describe a sample case."))
+        return data

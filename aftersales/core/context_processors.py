@@ -17,5 +17,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_customers": user.has_perm("customers.view_customer"),
         "nav_can_intake": user.has_perm("cases.add_case"),
         "nav_can_audit": user.has_perm("core.browse_auditlog"),
+        "nav_can_routing": user.has_perm("routing.manage_routingrule"),
         "nav_is_admin": user.is_staff,
     }

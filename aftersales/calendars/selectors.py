@@ -1,0 +1,240 @@
+"""Reads of working calendars: lists, a year's overrides, the missing-year warning, and the
+working-time questions the command line, the API and the "try it" page ask (one place, so they
+answer alike and refuse bad input with the same messages)."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import InvalidInput
+
+from . import services
+from .intervals import format_intervals
+from .models import CalendarDay, CalendarYear, Weekday, WorkingCalendar
+from .worktime import Calendar, Duration, UnknownYear
+
+WARNING_FROM = (12, 1)  # month, day: from 1 December the next year must be there
+
+
+def calendar_list() -> QuerySet[WorkingCalendar]:
+    return WorkingCalendar.objects.select_related(
+        "service_center", "team", "holidays_from"
+    ).annotate(day_count=Count("days", distinct=True))
+
+
+def calendar_by_code(code: str) -> WorkingCalendar:
+    calendar = (
+        WorkingCalendar.objects.select_related("service_center", "team", "holidays_from")
+        .filter(code=code)
+        .first()
+    )
+    if calendar is None:
+        raise InvalidInput(
+            _("There is no working calendar “%(code)s”.") % {"code": code},
+            code="unknown_calendar",
+            detail={"field": "calendar"},
+        )
+    return calendar
+
+
+def known_years(calendar: WorkingCalendar) -> list[int]:
+    """The years deadlines on this calendar are computed for (its own and those it follows)."""
+    owners = [calendar.pk] + ([calendar.holidays_from_id] if calendar.holidays_from_id else [])
+    return sorted(
+        set(CalendarYear.objects.filter(calendar_id__in=owners).values_list("year", flat=True))
+    )
+
+
+def weekly_rows(calendar: WorkingCalendar) -> list[dict]:
+    """Monday to Sunday with the intervals as text (``08:30-12:00;13:30-17:30``)."""
+    per_day: dict[int, list] = {wd: [] for wd in range(7)}
+    for row in calendar.weekly_intervals.order_by("weekday", "start"):
+        per_day[row.weekday].append((row.start, row.end))
+    return [
+        {"weekday": wd, "label": Weekday(wd).label, "text": format_intervals(per_day[wd])}
+        for wd in range(7)
+    ]
+
+
+@dataclass
+class MonthView:
+    month: int
+    label: str
+    weeks: list[list[dict | None]]
+
+
+def calendar_year_view(calendar: WorkingCalendar, year: int) -> list[MonthView]:
+    """Twelve month grids of the year; each day says whether it is worked and why (its own
+    override, an override it follows, or the weekly hours)."""
+    compiled = services.calendar_for(calendar)
+    own = {d.date: d for d in CalendarDay.objects.filter(calendar=calendar, date__year=year)}
+    inherited = {}
+    if calendar.holidays_from_id:
+        inherited = {
+            d.date: d
+            for d in CalendarDay.objects.filter(
+                calendar_id=calendar.holidays_from_id, date__year=year
+            )
+        }
+    months = []
+    grid = pycalendar.Calendar(firstweekday=0)
+    for month in range(1, 13):
+        weeks = []
+        for week in grid.monthdatescalendar(year, month):
+            cells: list[dict | None] = []
+            for day in week:
+                if day.month != month:
+                    cells.append(None)
+                    continue
+                override = own.get(day) or inherited.get(day)
+                hours = compiled.hours_on(day)
+                cells.append(
+                    {
+                        "date": day,
+                        "working": bool(hours),
+                        "hours": format_intervals(hours),
+                        "override": override,
+                        "inherited": day not in own and day in inherited,
+                        "kind": override.kind if override else "",
+                        "weekend": day.weekday() >= 5,
+                    }
+                )
+            weeks.append(cells)
+        months.append(MonthView(month=month, label=str(MONTHS[month]), weeks=weeks))
+    return months
+
+
+def day_overrides(calendar: WorkingCalendar, year: int) -> QuerySet[CalendarDay]:
+    return CalendarDay.objects.filter(calendar=calendar, date__year=year).order_by("date")
+
+
+# -- the missing next year ----------------------------------------------------------------------
+def missing_next_year(today: dt.date | None = None) -> tuple[int, list[WorkingCalendar]]:
+    """From 1 December: the calendars that keep their own holidays and lack next year. Before
+    that date nothing is missing yet. ``today`` is injectable for tests."""
+    today = today or timezone.localdate()
+    next_year = today.year + 1
+    if (today.month, today.day) < WARNING_FROM:
+        return next_year, []
+    missing = list(
+        WorkingCalendar.objects.filter(holidays_from__isnull=True)
+        .exclude(years__year=next_year)
+        .order_by("-is_default", "code")
+    )
+    return next_year, missing
+
+
+# -- working-time questions ---------------------------------------------------------------------
+def parse_duration(text: str) -> Duration:
+    try:
+        return Duration.parse(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            _(
+                "“%(text)s” is not a duration: use a whole number and a unit — m, h, d (natural "
+                "minutes, hours, days), wm, wh (working minutes, hours) or wd (working days), "
+                "e.g. 24h, 90m, 8wh, 30wm, 1wd."
+            )
+            % {"text": text},
+            code="invalid_duration",
+            detail={"field": "duration"},
+        ) from exc
+
+
+def parse_instant(value: str | dt.datetime, tz: ZoneInfo, field: str = "from") -> dt.datetime:
+    """An ISO-8601 date-time; without an offset it is read in the calendar's time zone."""
+    if isinstance(value, dt.datetime):
+        instant = value
+    else:
+        try:
+            instant = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise InvalidInput(
+                _("“%(value)s” is not a date and time like 2026-09-30T18:30.") % {"value": value},
+                code="invalid_instant",
+                detail={"field": field},
+            ) from exc
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        instant = instant.replace(tzinfo=tz)
+    return instant.astimezone(tz)
+
+
+def unknown_year_error(exc: UnknownYear, calendar: WorkingCalendar) -> InvalidInput:
+    return InvalidInput(
+        _(
+            "The year %(year)s is not in the calendar “%(code)s”: its holidays and make-up "
+            "working days have not been entered."
+        )
+        % {"year": exc.year, "code": calendar.code},
+        code="unknown_year",
+        detail={"year": exc.year},
+    )
+
+
+def estimate_warning(calendar: WorkingCalendar):
+    return _(
+        "Estimated in natural time: the year is not in the calendar “%(code)s”, so its "
+        "holidays and make-up working days are unknown."
+    ) % {"code": calendar.code}
+
+
+@dataclass
+class AddAnswer:
+    start: dt.datetime
+    duration: Duration
+    result: dt.datetime
+    estimated: bool
+
+
+def worktime_add(
+    calendar: WorkingCalendar,
+    start: str | dt.datetime,
+    duration: str,
+    *,
+    estimate: bool = False,
+) -> AddAnswer:
+    """The deadline ``duration`` after ``start``. In a year the calendar does not know: with
+    ``estimate`` the natural-time estimate (flagged), else InvalidInput naming the year."""
+    compiled: Calendar = services.calendar_for(calendar)
+    instant = parse_instant(start, compiled.tz)
+    parsed = parse_duration(duration)
+    try:
+        return AddAnswer(instant, parsed, compiled.add(instant, parsed), False)
+    except UnknownYear as exc:
+        if not estimate:
+            raise unknown_year_error(exc, calendar) from exc
+        result, _estimated = compiled.add_or_estimate(instant, parsed)
+        return AddAnswer(instant, parsed, result, True)
+
+
+def worktime_between(
+    calendar: WorkingCalendar, start: str | dt.datetime, end: str | dt.datetime
+) -> dt.timedelta:
+    """Working time from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+    compiled = services.calendar_for(calendar)
+    a = parse_instant(start, compiled.tz, "from")
+    b = parse_instant(end, compiled.tz, "to")
+    try:
+        return compiled.between(a, b)
+    except UnknownYear as exc:
+        raise unknown_year_error(exc, calendar) from exc
+
+
+def working_minutes(delta: dt.timedelta) -> int:
+    """Whole working minutes, rounded towards zero."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    return -minutes if delta < dt.timedelta(0) else minutes
+
+
+def working_duration_text(delta: dt.timedelta) -> str:
+    """A working time in a duration's short form: ``8wh``, ``450wm``, ``-90wm``."""
+    minutes = working_minutes(delta)
+    return ("-" if minutes < 0 else "") + str(Duration("working", abs(minutes)))

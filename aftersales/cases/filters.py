@@ -30,6 +30,19 @@ SORT_CHOICES = [
 STATE_CHOICES = [("open", _("Open")), ("all", _("All")), ("closed", _("Closed"))]
 
 
+def _text_condition(text: str, user: User | None) -> Q:
+    """The case number as typed, or the words through the search index: title, description,
+    replies, product model and serial, and (for staff) internal notes. Text with nothing
+    searchable in it falls back to a part of the title."""
+    from aftersales.search.selectors import case_ids_matching
+
+    cond = Q(number__iexact=text)
+    ids = case_ids_matching(user=user, text=text) if user is not None else None
+    if ids is None:
+        return cond | Q(title__icontains=text)
+    return cond | Q(pk__in=ids)
+
+
 class CaseFilterForm(forms.Form):
     case_type = forms.MultipleChoiceField(label=_("Type"), choices=CaseType.choices, required=False)
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
@@ -97,7 +110,7 @@ class CaseFilterForm(forms.Form):
             qs = qs.filter(customer_id=data["customer"])
         text = (data.get("q") or "").strip()
         if text:
-            qs = qs.filter(Q(number__iexact=text) | Q(title__icontains=text))
+            qs = qs.filter(_text_condition(text, self.user))
         return qs
 
     @property

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from aftersales.search.selectors import searchable_kinds
+
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -19,4 +21,5 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_audit": user.has_perm("core.browse_auditlog"),
         "nav_can_routing": user.has_perm("routing.manage_routingrule"),
         "nav_is_admin": user.is_staff,
+        "nav_can_search": bool(staff and searchable_kinds(user)),
     }

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -208,6 +209,16 @@ def _matching(qs: QuerySet, terms: list[Term], cols: _Columns) -> QuerySet:
     )
 
 
+def _match_q(terms: list[Term], cols: _Columns) -> Q:
+    """The match as a condition on the entry's id that names no outer table, so it survives
+    being used inside a subquery (the queue's text filter)."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT id FROM search_entry WHERE tsv @@ %s::tsquery"
+        return Q(id__in=RawSQL(sql, [_tsquery(terms, cols)]))
+    sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+    return Q(id__in=RawSQL(sql, [_fts5_match(terms, cols)]))
+
+
 def _log_phone_search(user: User, terms: list[Term], cols: _Columns) -> None:
     if cols.phone != "fragment" or sees_full_personal_data(user):
         return
@@ -275,8 +286,9 @@ def case_ids_matching(*, user: User, text: str) -> QuerySet | None:
     terms = query_terms((text or "").strip()[:MAX_QUERY_CHARS])
     if not terms:
         return None
-    qs = entry_matches(user=user, terms=terms, kinds=[EntryKind.CASE])
-    return qs.values("object_id")
+    kinds = [EntryKind.CASE] if EntryKind.CASE in searchable_kinds(user) else []
+    qs = SearchEntry.objects.filter(visible_entries_q(user, kinds))
+    return qs.filter(_match_q(terms, _columns_for(user))).values("object_id")
 
 
 def search(
@@ -381,3 +393,23 @@ def _hit(user: User, entry: SearchEntry, pattern: re.Pattern[str] | None) -> Hit
         customer_id=entry.customer_id,
         in_note=in_note,
     )
+
+
+def customer_lookup(*, user: User, text: str, limit: int = 10) -> list[Customer]:
+    """Hotline intake: the customers matching a name, company or phone digits, best first,
+    with their contacts. Fewer than 4 digits, or nothing searchable, finds nobody."""
+    text = (text or "").strip()[:MAX_QUERY_CHARS]
+    if EntryKind.CUSTOMER not in searchable_kinds(user):
+        return []
+    dictionary.ensure_loaded()
+    terms = query_terms(text)
+    if not terms or (len(terms) == 1 and terms[0].digits and len(terms[0].text) < 4):
+        return []
+    ids = list(
+        entry_matches(user=user, terms=terms, kinds=[EntryKind.CUSTOMER])
+        .order_by("-rank", "-id")
+        .values_list("object_id", flat=True)[:limit]
+    )
+    _log_phone_search(user, terms, _columns_for(user))
+    found = Customer.objects.prefetch_related("contacts").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

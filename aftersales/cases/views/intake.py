@@ -18,7 +18,8 @@ from aftersales.core.errors import DomainError
 from aftersales.customers import services as customer_services
 from aftersales.customers.forms import AssetForm, CustomerCreateForm, CustomerSearchForm
 from aftersales.customers.models import Asset, Customer
-from aftersales.customers.selectors import customer_get_for, customer_search
+from aftersales.customers.selectors import customer_get_for
+from aftersales.search.selectors import customer_lookup
 
 from .. import selectors, services
 from ..choices import OPEN_STATUSES
@@ -73,7 +74,7 @@ def _intake_context(
     text = search.cleaned_data["q"] if search.is_valid() else ""
     results: list[Customer] = []
     if customer is None and text:
-        results = customer_search(user=user, text=text)
+        results = customer_lookup(user=user, text=text)
     case_type = IntakeCaseForm.chosen_type(request.POST if request.method == "POST" else None)
     if case_form is None:
         case_form = IntakeCaseForm(
@@ -249,7 +250,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
     """Customers matching a phone fragment (4+ digits) or a name, with their open cases."""
     search = CustomerSearchForm(request.GET)
     text = search.cleaned_data["q"] if search.is_valid() else ""
-    results = customer_search(user=request.user, text=text) if text else []
+    results = customer_lookup(user=request.user, text=text) if text else []
     return render(
         request,
         "cases/partials/_intake_lookup.html",

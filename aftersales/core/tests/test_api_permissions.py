@@ -146,6 +146,9 @@ MATRIX = [
     ),
     ("attachment_get", "get", "/api/v1/attachments/{attachment}", None, "401 403 200 200 200"),
     ("audit", "get", "/api/v1/audit", None, "401 403 403 403 200"),
+    ("search", "get", "/api/v1/search?q=空调", None, "401 403 200 200 200"),
+    ("search_customers", "get", "/api/v1/search?q=李四&kind=customer", None, "401 403 403 200 200"),
+    ("search_no_words", "get", "/api/v1/search?q=的", None, "401 403 422 422 422"),
 ]
 
 

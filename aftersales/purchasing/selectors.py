@@ -30,6 +30,7 @@ from .models import (
 )
 
 ZERO = Decimal("0")
+QTY_PLACES = Decimal("0.001")
 
 
 def _get(qs: QuerySet, **lookup: Any) -> Any:
@@ -107,7 +108,7 @@ def open_order_quantities() -> dict[int, Decimal]:
         .annotate(open=Sum(F("quantity") - F("received_quantity")))
         .filter(open__gt=0)
     )
-    return {row["part_id"]: row["open"] for row in rows}
+    return {row["part_id"]: Decimal(row["open"]).quantize(QTY_PLACES) for row in rows}
 
 
 # --- batches and recall ----------------------------------------------------------------------
@@ -166,7 +167,7 @@ def recall_list(batch: Batch) -> list[RecallLine]:
         .annotate(net=_net_issued())
         .filter(net__gt=0)
     )
-    quantities = {row["work_order_id"]: row["net"] for row in net}
+    quantities = {row["work_order_id"]: Decimal(row["net"]).quantize(QTY_PLACES) for row in net}
     orders = WorkOrder.objects.filter(pk__in=quantities).select_related(
         "customer", "asset__product_model"
     )
@@ -215,7 +216,7 @@ def batches_for_work_order(work_order: Any) -> list[UsedBatch]:
         .annotate(net=_net_issued())
         .filter(net__gt=0)
     )
-    quantities = {row["batch_id"]: row["net"] for row in rows}
+    quantities = {row["batch_id"]: Decimal(row["net"]).quantize(QTY_PLACES) for row in rows}
     batches = Batch.objects.filter(pk__in=quantities).select_related("part")
     return [
         UsedBatch(batch=b, quantity=quantities[b.pk])

@@ -146,6 +146,21 @@ MATRIX = [
     ),
     ("attachment_get", "get", "/api/v1/attachments/{attachment}", None, "401 403 200 200 200"),
     ("audit", "get", "/api/v1/audit", None, "401 403 403 403 200"),
+    ("routing_rules", "get", "/api/v1/routing/rules", None, "401 403 403 403 200"),
+    (
+        "routing_rule_create",
+        "post",
+        "/api/v1/routing/rules",
+        {"name": "空调漏水", "keywords": "空调 漏水", "team": "hotline"},
+        "401 403 403 403 201",
+    ),
+    (
+        "routing_test",
+        "post",
+        "/api/v1/routing/test",
+        {"sample": {"title": "客厅空调漏水"}},
+        "401 403 403 403 200",
+    ),
     ("search", "get", "/api/v1/search?q=空调", None, "401 403 200 200 200"),
     ("search_customers", "get", "/api/v1/search?q=李四&kind=customer", None, "401 403 403 200 200"),
     ("search_no_words", "get", "/api/v1/search?q=的", None, "401 403 422 422 422"),
@@ -387,6 +402,12 @@ ROLE_ROWS = [
         "/api/v1/audit",
         None,
         {"technician": 403, "dispatcher": 403, "auditor": 200, "supervisor": 200},
+    ),
+    (
+        "get",
+        "/api/v1/routing/rules",
+        None,
+        {"supervisor": 200, "dispatcher": 403, "auditor": 403, "complaint_officer": 403},
     ),
 ]
 

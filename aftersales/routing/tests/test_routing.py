@@ -226,3 +226,55 @@ def test_rule_move_reorders(users, ac_team):
     rule_move(actor=sup, rule=r1, direction="down")
     assert list(RoutingRule.objects.values_list("name", flat=True)) == ["丙", "甲", "乙"]
     assert AuditLog.objects.filter(action="routing.rule_move").count() == 3
+
+
+# --- working calendars and absences ---------------------------------------------------------
+
+
+def test_absent_agents_are_skipped(users, customers, ac_team):
+    import datetime as dt
+
+    from aftersales.calendars.models import StaffAbsence
+
+    from .conftest import WORKING_INSTANT
+
+    a1, a2, _a3 = ac_team["agents"]
+    StaffAbsence.objects.create(
+        user=a1,
+        start=WORKING_INSTANT - dt.timedelta(hours=2),
+        end=WORKING_INSTANT + dt.timedelta(hours=6),
+        reason="年假",
+    )
+    add_rule(
+        users["supervisor"],
+        name="空调",
+        keywords="空调",
+        team=ac_team["team"],
+        assignment="round_robin",
+    )
+    case = make_case(customers["alice"], title="空调不制冷")
+    assert case.assignee == a2
+    skipped = CaseEvent.objects.get(case=case, kind="assigned").data["routing"]["skipped"]
+    assert skipped == [{"user": a1.username, "name": str(a1), "why": "absent"}]
+
+
+def test_outside_working_hours_nobody_is_assigned(users, customers, ac_team, monkeypatch):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from aftersales.routing import assignment
+
+    sunday_night = dt.datetime(2026, 3, 8, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setattr(assignment, "routing_now", lambda: sunday_night)
+    add_rule(
+        users["supervisor"],
+        name="空调",
+        keywords="空调",
+        team=ac_team["team"],
+        assignment="least_loaded",
+    )
+    case = make_case(customers["alice"], title="空调不制冷")
+    assert case.team == ac_team["team"] and case.assignee is None
+    data = CaseEvent.objects.get(case=case, kind="assigned").data["routing"]
+    assert data["pick"] == "nobody_available"
+    assert {s["why"] for s in data["skipped"]} == {"off_hours"}

@@ -625,17 +625,22 @@ KIND_ALIASES = {
 }
 
 
+def decode_csv(content: str | bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 as Excel in China saves it."""
+    if isinstance(content, str):
+        return content
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(_("The file is not UTF-8 or GB18030 text."), detail={"field": "file"})
+
+
 def parse_csv(content: str | bytes) -> list[ImportRow]:
     """Rows ``date,kind,name,start-end;start-end`` (a header line is allowed) → checked rows,
     each with its error in the user's language."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                content = content.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise InvalidInput(_("The file is not UTF-8 or GB18030 text.")) from exc
+    content = decode_csv(content)
     rows: list[ImportRow] = []
     seen: dict[dt.date, int] = {}
     for number, record in enumerate(csv.reader(io.StringIO(content.lstrip("\ufeff"))), start=1):

@@ -23,4 +23,5 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_calendars": user.has_perm("calendars.view_workingcalendar"),
         "nav_is_admin": user.is_staff,
         "nav_can_search": bool(staff and searchable_kinds(user)),
+        "nav_can_purchasing": user.has_perm("purchasing.view_purchaseorder"),
     }

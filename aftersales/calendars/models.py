@@ -243,3 +243,19 @@ class StaffAbsence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M}"
+
+
+class YearWarning(models.Model):
+    """That administrators were told next year is missing; one row per year, so the daily
+    check tells them once (the unique year makes two workers racing send it once too)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    calendars = models.JSONField(_("calendars"), default=list)
+    notified_at = models.DateTimeField(_("notified at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("missing-year warning")
+        verbose_name_plural = _("missing-year warnings")
+
+    def __str__(self) -> str:
+        return str(self.year)

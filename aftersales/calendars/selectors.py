@@ -238,3 +238,15 @@ def working_duration_text(delta: dt.timedelta) -> str:
     """A working time in a duration's short form: ``8wh``, ``450wm``, ``-90wm``."""
     minutes = working_minutes(delta)
     return ("-" if minutes < 0 else "") + str(Duration("working", abs(minutes)))
+
+
+def missing_year_for(user, today: dt.date | None = None) -> int | None:
+    """The missing next year to warn ``user`` about on every page, or ``None``: only for those
+    who manage calendars, only from 1 December (no query before), only while it is missing."""
+    if user is None or not user.has_perm("calendars.manage_calendar"):
+        return None
+    today = today or timezone.localdate()
+    if (today.month, today.day) < WARNING_FROM:
+        return None
+    year, missing = missing_next_year(today)
+    return year if missing else None

@@ -38,6 +38,7 @@ from .models import (
     StaffAbsence,
     WeeklyInterval,
     WorkingCalendar,
+    YearWarning,
 )
 from .signals import calendar_changed
 from .worktime import Calendar
@@ -815,3 +816,48 @@ def staff_absence_delete(*, actor: Any, absence: StaffAbsence) -> None:
         before=model_snapshot(absence, ["user", "start", "end", "reason"]),
     )
     absence.delete()
+
+
+# -- the missing next year ----------------------------------------------------------------------
+def missing_year_notify(today: dt.date | None = None) -> int:
+    """From 1 December, e-mail every active administrator once that next year's holidays are
+    missing from the calendars that keep their own. Returns the number of messages queued (0 when
+    nothing is missing, before 1 December, or when they were told already)."""
+    from aftersales.accounts.models import User
+    from aftersales.accounts.roles import Role
+    from aftersales.notifications.models import Channel
+    from aftersales.notifications.services import notification_queue
+
+    from .selectors import missing_next_year
+
+    year, missing = missing_next_year(today)
+    if not missing:
+        return 0
+    names = [c.name for c in missing]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                YearWarning.objects.create(year=year, calendars=[c.code for c in missing])
+        except IntegrityError:
+            return 0  # told already (or another worker is telling them right now)
+        admins = User.objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR).distinct()
+        sent = 0
+        for admin in admins.order_by("pk"):
+            notification_queue(
+                channel=Channel.EMAIL,
+                template="calendar_year_missing",
+                recipient=admin.email,
+                recipient_user=admin,
+                language=admin.preferred_language,
+                context={"year": year, "calendars": names, "recipient": str(admin)},
+            )
+            sent += 1
+        audit_record(
+            actor=None,
+            action="calendar_year.missing_warning",
+            object_type="calendars.yearwarning",
+            object_id=year,
+            object_repr=str(year),
+            after={"year": year, "calendars": [c.code for c in missing], "notified": sent},
+        )
+    return sent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from aftersales.calendars.selectors import missing_year_for as calendar_missing_year
 from aftersales.search.selectors import searchable_kinds
 
 
@@ -21,6 +22,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_audit": user.has_perm("core.browse_auditlog"),
         "nav_can_routing": user.has_perm("routing.manage_routingrule"),
         "nav_can_calendars": user.has_perm("calendars.view_workingcalendar"),
+        "nav_calendar_missing_year": calendar_missing_year(user),
         "nav_is_admin": user.is_staff,
         "nav_can_search": bool(staff and searchable_kinds(user)),
         "nav_can_purchasing": user.has_perm("purchasing.view_purchaseorder"),

@@ -164,6 +164,65 @@ MATRIX = [
     ("search", "get", "/api/v1/search?q=空调", None, "401 403 200 200 200"),
     ("search_customers", "get", "/api/v1/search?q=李四&kind=customer", None, "401 403 403 200 200"),
     ("search_no_words", "get", "/api/v1/search?q=的", None, "401 403 422 422 422"),
+    # working calendars: administrators (and supervisors, below) read them and try the arithmetic
+    ("calendars", "get", "/api/v1/calendars", None, "401 403 403 403 200"),
+    ("calendar_get", "get", "/api/v1/calendars/default?year=2026", None, "401 403 403 403 200"),
+    (
+        "worktime_add",
+        "post",
+        "/api/v1/calendars/default/worktime/add",
+        {"from": "2026-09-30T18:30", "duration": "1wd"},
+        "401 403 403 403 200",
+    ),
+    (
+        "worktime_between",
+        "post",
+        "/api/v1/calendars/default/worktime/between",
+        {"from": "2026-09-30T08:30", "to": "2026-10-08T17:30"},
+        "401 403 403 403 200",
+    ),
+    (
+        "worktime_bad_duration",
+        "post",
+        "/api/v1/calendars/default/worktime/add",
+        {"from": "2026-09-30T18:30", "duration": "1 day"},
+        "401 403 403 403 422",
+    ),
+    # purchasing: the parts keeper buys; the administrator reads; customers and agents neither
+    ("po_suppliers", "get", "/api/v1/purchasing/suppliers", None, "401 200 403 403 200"),
+    (
+        "po_supplier_create",
+        "post",
+        "/api/v1/purchasing/suppliers",
+        {"code": "sz-hualeng", "name": "苏州华冷配件有限公司"},
+        "401 201 403 403 403",
+    ),
+    ("po_orders", "get", "/api/v1/purchasing/orders", None, "401 200 403 403 200"),
+    (
+        "po_order_create",
+        "post",
+        "/api/v1/purchasing/orders",
+        {
+            "supplier": "none",
+            "promised_date": "2026-12-01",
+            "lines": [{"part": "X", "quantity": 1}],
+        },
+        "401 422 403 403 403",
+    ),
+    ("po_open_orders", "get", "/api/v1/purchasing/open-orders", None, "401 200 403 403 200"),
+    ("po_returns", "get", "/api/v1/purchasing/returns", None, "401 200 403 403 200"),
+    ("po_scorecard", "get", "/api/v1/purchasing/scorecard", None, "401 200 403 403 200"),
+    ("po_batches", "get", "/api/v1/purchasing/batches", None, "401 200 403 403 200"),
+    ("po_price_rules", "get", "/api/v1/purchasing/price-rules", None, "401 200 403 403 200"),
+    ("po_price_changes", "get", "/api/v1/purchasing/price-changes", None, "401 200 403 403 200"),
+    (
+        "po_price_change",
+        "post",
+        "/api/v1/purchasing/price-changes",
+        {"part": "X", "list_price": "1.00", "reason": "调价"},
+        "401 422 403 403 403",
+    ),
+    ("po_figures", "get", "/api/v1/purchasing/figures", None, "401 200 403 403 200"),
 ]
 
 
@@ -408,6 +467,13 @@ ROLE_ROWS = [
         "/api/v1/routing/rules",
         None,
         {"supervisor": 200, "dispatcher": 403, "auditor": 403, "complaint_officer": 403},
+    ),
+    ("get", "/api/v1/calendars", None, {"supervisor": 200, "dispatcher": 403, "auditor": 403}),
+    (
+        "post",
+        "/api/v1/calendars/default/worktime/add",
+        {"from": "2026-09-30T18:30", "duration": "8wh"},
+        {"supervisor": 200, "technician": 403},
     ),
 ]
 

@@ -25,5 +25,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_calendar_missing_year": calendar_missing_year(user),
         "nav_is_admin": user.is_staff,
         "nav_can_search": bool(staff and searchable_kinds(user)),
+        "nav_can_parts": user.has_perm("parts.view_part"),
         "nav_can_purchasing": user.has_perm("purchasing.view_purchaseorder"),
     }

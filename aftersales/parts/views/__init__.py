@@ -1,0 +1,1 @@
+"""Staff screens of the parts app: catalog, locations, movements, ledger, replenishment."""

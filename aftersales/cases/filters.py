@@ -20,12 +20,14 @@ SORTS = {
     "oldest": ["id"],
     "priority": ["-priority_rank", "-id"],
     "activity": ["-updated_at", "-id"],
+    "due": ["sla_due_at", "id"],
 }
 SORT_CHOICES = [
     ("newest", _("Newest first")),
     ("oldest", _("Oldest first")),
     ("priority", _("Highest priority first")),
     ("activity", _("Latest activity first")),
+    ("due", _("Nearest due first")),
 ]
 STATE_CHOICES = [("open", _("Open")), ("all", _("All")), ("closed", _("Closed"))]
 

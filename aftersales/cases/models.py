@@ -7,6 +7,8 @@ conditional update on the version the editor saw.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -37,6 +39,10 @@ class CaseCategory(models.Model):
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+
+# The nearest due time of a case without a running service-level clock: sorts last.
+SLA_NO_DUE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 class CaseSequence(models.Model):
@@ -141,6 +147,8 @@ class Case(models.Model):
     customer_feedback = models.TextField(_("customer's comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Written by aftersales.sla: the nearest due time of the case's running clocks.
+    sla_due_at = models.DateTimeField(_("nearest due"), default=SLA_NO_DUE, editable=False)
 
     class Meta:
         verbose_name = _("case")
@@ -155,6 +163,7 @@ class Case(models.Model):
             models.Index(fields=["-priority_rank", "-id"], name="case_priority_idx"),
             models.Index(fields=["-updated_at", "-id"], name="case_activity_idx"),
             models.Index(fields=["case_type", "status", "-id"], name="case_type_status_idx"),
+            models.Index(fields=["sla_due_at", "id"], name="case_sla_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -183,6 +192,11 @@ class Case(models.Model):
     def save(self, *args, **kwargs):
         self.priority_rank = PRIORITY_RANK.get(self.priority, 2)
         super().save(*args, **kwargs)
+
+    @property
+    def sla_due(self):
+        """The nearest due time of a running service-level clock, or ``None``."""
+        return None if self.sla_due_at >= SLA_NO_DUE else self.sla_due_at
 
     @property
     def is_open(self) -> bool:

@@ -24,6 +24,7 @@ from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from aftersales.core.versions import require_version, versioned_update
 from aftersales.customers.models import Asset, Contact, Customer
 from aftersales.search.indexing import index_case
+from aftersales.sla import services as sla
 
 from . import notify
 from .attachments import sniff_upload
@@ -244,6 +245,7 @@ def case_create(
     if routing is not None:
         route_record(actor=actor, case=case, decision=routing)
     index_case(case, new=True)
+    sla.sla_case_opened(case=case, actor=actor, now=now)
     notify.customer_case_created(case)
     if assignee is not None and assignee.pk != getattr(actor, "pk", None):
         notify.staff_case_assigned(case)
@@ -373,6 +375,8 @@ def case_update(
     if a:
         event_add(case=case, kind=EventKind.UPDATED, actor=actor, data={"before": b, "after": a})
         audit_record(actor=actor, action="case.update", obj=case, before=b, after=a)
+        if {"priority", "category", "channel", "case_type"} & set(a):
+            sla.sla_case_recompute(case=case, actor=actor, reason=",".join(sorted(a)))
         index_case(case)
     return case
 
@@ -439,6 +443,9 @@ def case_transition(
         reason=reason,
     )
     index_case(case)
+    sla.sla_case_transitioned(
+        case=case, actor=actor, from_status=from_status, to_status=to_status, now=now
+    )
     notify.customer_status_changed(case, from_status)
     return case
 
@@ -500,6 +507,8 @@ def case_reply(
         Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
             first_response_at=now
         )
+    if side == STAFF:
+        sla.sla_case_replied(case=case, actor=actor, now=now)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     audit_record(
         actor=actor,

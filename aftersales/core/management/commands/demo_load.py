@@ -86,6 +86,10 @@ class Command(BaseCommand):
                 )
             )
 
+        from aftersales.core.demo.calendars_demo import calendars_demo_load
+
+        calendars_demo_load(out)
+
     def _summary(self, builder) -> None:
         from aftersales.accounts.models import Department, ServiceCenter, Team, User
         from aftersales.cases.models import Attachment, Case, CaseCategory, CaseEvent

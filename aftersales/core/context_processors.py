@@ -24,6 +24,11 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_calendars": user.has_perm("calendars.view_workingcalendar"),
         "nav_calendar_missing_year": calendar_missing_year(user),
         "nav_is_admin": user.is_staff,
+        "nav_can_workorders": user.has_perm("workorders.view_workorder"),
+        "nav_can_dispatch": user.has_perm("workorders.dispatch_workorder"),
+        "nav_can_followups": user.has_perm("workorders.followup_workorder"),
+        "nav_is_technician": user.has_perm("workorders.work_workorder")
+        and not user.has_perm("workorders.dispatch_workorder"),
         "nav_can_search": bool(staff and searchable_kinds(user)),
         "nav_can_parts": user.has_perm("parts.view_part"),
         "nav_can_purchasing": user.has_perm("purchasing.view_purchaseorder"),

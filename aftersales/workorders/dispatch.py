@@ -1,0 +1,259 @@
+"""The dispatch board and technician suggestions (R3.2, R13.2, R14.2).
+
+Reads only. The board shows the unassigned orders, today's orders and one lane per technician
+for a day or a week; a suggestion ranks technicians for one order and says why: a required
+certificate valid on the visit date (without it a technician is not eligible), matching skills,
+distance from the technician's last job that day or their service center, current load, and
+whether the window fits their working calendar without double booking. Each read is a fixed
+number of queries whatever the number of technicians (see ``make bench-dispatch``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.accounts.roles import Role
+
+from . import integrations
+from .choices import OPEN_STATUSES, URGENCY_RANK, CertificateType, Status
+from .geo import distance_km
+from .models import Certificate, TechnicianSkill, Visit, WorkOrder
+
+UNASSIGNED = (Status.NEW, Status.SCHEDULED, Status.REJECTED)
+BOARD_LIMIT = 100
+
+
+def technicians() -> list[User]:
+    return list(
+        User.objects.filter(groups__name=Role.TECHNICIAN, is_active=True)
+        .select_related("service_center")
+        .order_by("display_name", "username")
+    )
+
+
+def day_bounds(day: dt.date, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=days)
+
+
+def open_load() -> dict[int, int]:
+    rows = (
+        WorkOrder.objects.filter(status__in=OPEN_STATUSES, technician__isnull=False)
+        .values("technician")
+        .annotate(n=Count("pk"))
+    )
+    return {r["technician"]: r["n"] for r in rows}
+
+
+def dispatch_board(*, day: dt.date | None = None, week: bool = False) -> dict[str, Any]:
+    """Unassigned orders (most urgent first), today's orders and one lane per technician."""
+    day = day or timezone.localdate()
+    if week:
+        day = day - dt.timedelta(days=day.weekday())
+    start, end = day_bounds(day, 7 if week else 1)
+    unassigned_qs = WorkOrder.objects.filter(status__in=UNASSIGNED, technician__isnull=True)
+    unassigned = list(
+        unassigned_qs.select_related("customer", "service_center").order_by(
+            "-urgency", "repair_at", "id"
+        )[:BOARD_LIMIT]
+    )
+    unassigned.sort(key=lambda o: (-URGENCY_RANK.get(o.urgency, 1), o.repair_at or end, o.pk))
+    visits = list(
+        Visit.objects.filter(cancelled=False, planned_start__lt=end, planned_end__gt=start)
+        .select_related("work_order__customer")
+        .only(
+            "id",
+            "technician_id",
+            "planned_start",
+            "planned_end",
+            "check_in_at",
+            "check_out_at",
+            "work_order__id",
+            "work_order__number",
+            "work_order__status",
+            "work_order__urgency",
+            "work_order__address",
+            "work_order__customer__id",
+            "work_order__customer__name",
+        )
+        .order_by("planned_start", "id")
+    )
+    by_tech: dict[int, list[Visit]] = defaultdict(list)
+    for visit in visits:
+        by_tech[visit.technician_id].append(visit)
+    load = open_load()
+    lanes = []
+    for tech in technicians():
+        tech_visits = by_tech.get(tech.pk, [])
+        lanes.append(
+            {
+                "technician": tech,
+                "visits": tech_visits,
+                "load": load.get(tech.pk, 0),
+                "conflicts": _double_bookings(tech_visits),
+            }
+        )
+    return {
+        "day": day,
+        "week": week,
+        "start": start,
+        "end": end,
+        "days": [day + dt.timedelta(days=i) for i in range(7 if week else 1)],
+        "unassigned": unassigned,
+        "unassigned_count": unassigned_qs.count(),
+        "today": visits,
+        "lanes": lanes,
+    }
+
+
+def _double_bookings(visits: list[Visit]) -> set[int]:
+    """Ids of visits that overlap another of the same technician."""
+    clash: set[int] = set()
+    ordered = sorted(visits, key=lambda v: v.planned_start)
+    latest_end = None
+    latest_id = None
+    for v in ordered:
+        if latest_end is not None and v.planned_start < latest_end:
+            clash.update({v.pk, latest_id})
+        if latest_end is None or v.planned_end > latest_end:
+            latest_end, latest_id = v.planned_end, v.pk
+    return clash
+
+
+@dataclass
+class Suggestion:
+    technician: User
+    score: float
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+    load: int = 0
+    skills_matched: int = 0
+
+
+def suggest_technicians(
+    *,
+    order: WorkOrder,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    limit: int = 5,
+) -> list[Suggestion]:
+    """Technicians ranked for ``order`` in the window ``start``–``end`` (default: the agreed
+    repair time, two hours), eligible ones first, each with the reasons for its place."""
+    start = start or order.repair_at or order.inspection_at or timezone.now()
+    end = end or start + dt.timedelta(hours=2)
+    day = timezone.localtime(start).date()
+    techs = technicians()
+    ids = [t.pk for t in techs]
+    required = list(order.required_skills or [])
+    skills: dict[int, set[str]] = defaultdict(set)
+    if required:
+        for uid, code in TechnicianSkill.objects.filter(
+            user_id__in=ids, skill__code__in=required
+        ).values_list("user_id", "skill__code"):
+            skills[uid].add(code)
+    certified: set[int] = set()
+    if order.required_certificate:
+        certified = set(
+            Certificate.objects.filter(
+                user_id__in=ids,
+                cert_type=order.required_certificate,
+                issued_on__lte=day,
+                expires_on__gte=day,
+            ).values_list("user_id", flat=True)
+        )
+    day_start, day_end = day_bounds(day)
+    last_job: dict[int, tuple[Any, Any]] = {}
+    busy: dict[int, list[str]] = defaultdict(list)
+    for v in (
+        Visit.objects.filter(
+            technician_id__in=ids,
+            cancelled=False,
+            planned_start__lt=max(end, day_end),
+            planned_end__gt=day_start,
+        )
+        .exclude(work_order=order)
+        .values_list(
+            "technician_id",
+            "planned_start",
+            "planned_end",
+            "work_order__number",
+            "work_order__latitude",
+            "work_order__longitude",
+        )
+        .order_by("planned_start")
+    ):
+        uid, v_start, v_end, number, lat, lng = v
+        if v_start < end and v_end > start:
+            busy[uid].append(number)
+        if v_end <= start and lat is not None:
+            last_job[uid] = (lat, lng)
+    load = open_load()
+    max_load = max(load.values(), default=0) or 1
+    calendars = integrations.calendars_for(techs)
+    absent = integrations.absent_users(ids, start, end)
+    results: list[Suggestion] = []
+    cert_label = (
+        str(CertificateType(order.required_certificate).label) if order.required_certificate else ""
+    )
+    for tech in techs:
+        s = Suggestion(technician=tech, score=0.0, eligible=True, load=load.get(tech.pk, 0))
+        if order.required_certificate:
+            if tech.pk in certified:
+                s.reasons.append(_("valid %(cert)s certificate") % {"cert": cert_label})
+            else:
+                s.eligible = False
+                s.reasons.append(
+                    _("no valid %(cert)s certificate on %(day)s")
+                    % {"cert": cert_label, "day": day.isoformat()}
+                )
+        if required:
+            s.skills_matched = len(skills.get(tech.pk, ()))
+            s.score += 40 * s.skills_matched / len(required)
+            s.reasons.append(
+                _("%(n)s of %(total)s skills") % {"n": s.skills_matched, "total": len(required)}
+            )
+        else:
+            s.score += 40
+        origin = last_job.get(tech.pk)
+        source = _("last job")
+        if origin is None and tech.service_center_id:
+            origin = (tech.service_center.latitude, tech.service_center.longitude)
+            source = _("service center")
+        if origin is not None:
+            s.distance_km = distance_km(order.latitude, order.longitude, *origin)
+        if s.distance_km is not None:
+            s.score += 30 * (1 - min(s.distance_km, 50.0) / 50.0)
+            s.reasons.append(
+                _("%(km).1f km from %(source)s") % {"km": s.distance_km, "source": source}
+            )
+        else:
+            s.score += 10
+        s.score += 20 * (1 - s.load / max_load)
+        s.reasons.append(_("%(n)s open orders") % {"n": s.load})
+        if busy.get(tech.pk):
+            s.conflicts.append(
+                _("double booking with %(numbers)s") % {"numbers": ", ".join(busy[tech.pk])}
+            )
+        if not integrations.window_in_working_time(tech, start, end, calendars[tech.pk]):
+            s.conflicts.append(_("outside working hours"))
+        if tech.pk in absent:
+            s.conflicts.append(_("absent"))
+        if s.conflicts:
+            s.score -= 30
+        else:
+            s.score += 10
+            s.reasons.append(_("free in this window"))
+        s.score = round(s.score, 1)
+        results.append(s)
+    results.sort(key=lambda s: (not s.eligible, -s.score, s.technician.pk))
+    return results[:limit]

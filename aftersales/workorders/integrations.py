@@ -1,0 +1,163 @@
+"""The seams to the parts, calendars and SLA apps.
+
+Parts are issued through the stock ledger of :mod:`aftersales.parts`; working time and absences
+come from :mod:`aftersales.calendars`. The SLA app is built alongside this one: its hook imports
+the partner lazily and, while it does not offer ``sla_milestone_record`` yet, leaves the SLA to
+the case's own status changes (which already pause and resume its clocks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+# --- calendars -------------------------------------------------------------------------------
+
+
+def _compiled_is_working(compiled: Any, t: dt.datetime) -> bool:
+    """``Calendar.is_working``; for a year whose holidays were never entered, the weekly hours
+    decide (an administrator is warned about the missing year by the calendars app)."""
+    from aftersales.calendars.worktime import UnknownYear
+
+    try:
+        return bool(compiled.is_working(t))
+    except UnknownYear:
+        local = timezone.localtime(t)
+        return any(a <= local.time() < b for a, b in compiled.hours_on(local.date()))
+
+
+def calendars_for(users: list[Any]) -> dict[int, Any]:
+    """The compiled working calendar of each user, in a fixed number of queries.
+
+    Same precedence as :func:`aftersales.calendars.services.calendar_for_user`: the first team
+    (by name) that has a calendar, else the user's service center's, else the company's."""
+    from aftersales.calendars.models import WorkingCalendar
+    from aftersales.calendars.services import calendar_default, calendar_for
+
+    ids = [u.pk for u in users]
+    by_team: dict[int, int] = {}
+    for uid, cal_id in (
+        WorkingCalendar.objects.filter(team__members__in=ids)
+        .order_by("team__name", "pk")
+        .values_list("team__members", "pk")
+    ):
+        by_team.setdefault(uid, cal_id)
+    centers = {u.service_center_id for u in users if getattr(u, "service_center_id", None)}
+    by_center = dict(
+        WorkingCalendar.objects.filter(service_center_id__in=centers).values_list(
+            "service_center_id", "pk"
+        )
+    )
+    default_id = calendar_default().pk
+    compiled: dict[int, Any] = {}
+    out: dict[int, Any] = {}
+    for user in users:
+        cal_id = by_team.get(user.pk) or by_center.get(
+            getattr(user, "service_center_id", None), default_id
+        )
+        if cal_id not in compiled:
+            compiled[cal_id] = calendar_for(cal_id)
+        out[user.pk] = compiled[cal_id]
+    return out
+
+
+def window_in_working_time(
+    user: Any, start: dt.datetime, end: dt.datetime, calendar: Any = None
+) -> bool:
+    """Start and end (minus a minute) both inside ``user``'s working time."""
+    calendar = calendar or calendars_for([user])[user.pk]
+    return _compiled_is_working(calendar, start) and _compiled_is_working(
+        calendar, end - dt.timedelta(minutes=1)
+    )
+
+
+def absent_users(ids: list[int], start: dt.datetime, end: dt.datetime) -> set[int]:
+    """Which of these users are away at some moment of ``[start, end)`` (one query)."""
+    from aftersales.calendars.models import StaffAbsence
+
+    return set(
+        StaffAbsence.objects.filter(user_id__in=ids, start__lt=end, end__gt=start).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def is_absent(user: Any, start: dt.datetime, end: dt.datetime) -> bool:
+    from aftersales.calendars.services import staff_absent
+
+    return bool(staff_absent(user, start, end))
+
+
+# --- parts -----------------------------------------------------------------------------------
+
+
+def part_lookup(code: str) -> Any:
+    """The active catalog part with this code, or ``None``."""
+    from aftersales.parts.models import Part
+
+    return Part.objects.filter(code=code, active=True).first()
+
+
+def technician_van(user: Any) -> Any:
+    """The technician's van stock location (parts are issued from it by default)."""
+    from aftersales.parts.choices import LocationKind
+    from aftersales.parts.models import Location
+
+    return (
+        Location.objects.filter(technician=user, kind=LocationKind.VAN, active=True)
+        .order_by("id")
+        .first()
+    )
+
+
+def stock_issue_for(
+    *, part: Any, location: Any, quantity: Decimal, work_order: Any, batch_code: str, actor: Any
+) -> Any:
+    """Issue the part to the order through the stock ledger; a batch (lot) must be known for
+    this part. Raises the ledger's ``InsufficientStock`` (409) when the location runs short."""
+    from aftersales.parts.models import Batch
+    from aftersales.parts.services import stock_issue
+
+    batch = None
+    if batch_code:
+        batch = Batch.objects.filter(part=part, lot_number=batch_code).first()
+        if batch is None:
+            from django.utils.translation import gettext as _
+
+            from aftersales.core.errors import InvalidInput
+
+            raise InvalidInput(
+                _("Batch %(lot)s of %(code)s is not known.")
+                % {"lot": batch_code, "code": part.code},
+                code="batch_unknown",
+            )
+    return stock_issue(
+        part=part,
+        location=location,
+        quantity=quantity,
+        work_order=work_order,
+        batch=batch,
+        actor=actor,
+        reason=work_order.number,
+    )
+
+
+# --- SLA -------------------------------------------------------------------------------------
+
+
+def _optional(module: str, name: str) -> Any:
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def sla_on_site(case: Any, at: dt.datetime, actor: Any) -> None:
+    """Record the on-site arrival milestone once the SLA app offers it."""
+    record = _optional("aftersales.sla.services", "sla_milestone_record")
+    if record is not None:
+        record(case, "on_site", at, actor)

@@ -1,0 +1,87 @@
+"""Staff skills and certificates (R13.2) and service-center coverage (R14)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from aftersales.accounts.models import User
+from aftersales.accounts.roles import Role
+from aftersales.core.access import staff_required
+from aftersales.core.errors import DomainError
+
+from .. import coverage, staff
+from ..dispatch import open_load, technicians
+from ..forms import CertificateForm, add_domain_error
+
+
+@staff_required("workorders.manage_skills")
+@require_http_methods(["GET", "POST"])
+def skills(request: HttpRequest) -> HttpResponse:
+    form = CertificateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            holder = get_object_or_404(User, pk=data["technician"], groups__name=Role.TECHNICIAN)
+            try:
+                staff.certificate_add(
+                    actor=request.user,
+                    user=holder,
+                    cert_type=data["cert_type"],
+                    level=data["level"],
+                    number=data["number"],
+                    issued_on=data["issued_on"],
+                    expires_on=data["expires_on"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("The certificate was added."))
+                return redirect("workorders:skills")
+        else:
+            status = 422
+    techs = technicians()
+    ids = [t.pk for t in techs]
+    from ..models import Certificate, TechnicianSkill, TrainingRecord
+
+    skills_by: dict[int, list] = {}
+    for row in TechnicianSkill.objects.filter(user_id__in=ids).select_related("skill"):
+        skills_by.setdefault(row.user_id, []).append(row)
+    certs_by: dict[int, list] = {}
+    for cert in Certificate.objects.filter(user_id__in=ids):
+        certs_by.setdefault(cert.user_id, []).append(cert)
+    trainings_by: dict[int, list] = {}
+    for tr in TrainingRecord.objects.filter(user_id__in=ids):
+        trainings_by.setdefault(tr.user_id, []).append(tr)
+    load = open_load()
+    rows = [
+        {
+            "tech": t,
+            "skills": skills_by.get(t.pk, []),
+            "certificates": certs_by.get(t.pk, []),
+            "trainings": trainings_by.get(t.pk, [])[:3],
+            "load": load.get(t.pk, 0),
+        }
+        for t in techs
+    ]
+    return render(
+        request,
+        "workorders/skills.html",
+        {"rows": rows, "expiring": staff.certificates_expiring(), "form": form},
+        status=status,
+    )
+
+
+@staff_required("workorders.dispatch_workorder")
+@require_GET
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "workorders/coverage.html",
+        {"centers": coverage.center_load(), "gaps": coverage.uncovered_orders()},
+    )

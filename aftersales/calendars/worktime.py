@@ -302,32 +302,62 @@ class Calendar:
         """``t`` itself when it is working time, else the start of the next working interval."""
         return self._instant(*self._next_working(*self._locate(t)))
 
+    def _start(self, start: datetime) -> tuple[int, int, int]:
+        """(day index, offset, working time elapsed that day) of the next working instant at
+        or after ``start`` — the hot path of :meth:`add`, inlined for speed."""
+        if start.tzinfo is None:
+            raise ValueError("instants must be aware datetimes (with a time zone)")
+        local = start if start.tzinfo is self.tz else start.astimezone(self.tz)
+        i = local.toordinal() - self._base
+        off = (local.hour * 3600 + local.minute * 60 + local.second) * 1_000_000 + local.microsecond
+        if i < 0 or i >= self._n or self._unknown[i + 1] != self._unknown[i]:
+            self._require(i, i)
+        acc = 0
+        for a, b in self._intervals[i]:
+            if off < b:
+                if off > a:
+                    acc += off - a
+                else:
+                    off = a
+                return i, off, acc
+            acc += b - a
+        i, off = self._next_working(i, off)
+        return i, off, 0
+
     def add(self, start: datetime, duration: Duration) -> datetime:
         """The deadline ``duration`` after ``start`` (see the module's rules)."""
-        if duration.kind == NATURAL:
+        kind = duration.kind
+        if kind == NATURAL:
             return self._natural(start, timedelta(minutes=duration.amount))
-        i, off = self._next_working(*self._locate(start))
-        if duration.amount == 0:
-            return self._instant(i, off)
-        if duration.kind == WORKING:
-            target = self._cum[i] + self._elapsed(i, off) + duration.amount * _US_PER_MINUTE
-            m = bisect_left(self._cum, target, lo=i + 1)
+        i, off, elapsed = self._start(start)
+        amount = duration.amount
+        if amount == 0:
+            return self._midnights[i] + timedelta(0, 0, off)
+        cum = self._cum
+        if kind == WORKING:
+            target = cum[i] + elapsed + amount * _US_PER_MINUTE
+            m = bisect_left(cum, target, i + 1)
             if m > self._n:
                 self._require(i, self._n)
             k = m - 1
-            self._require(i, k)
-            return self._instant(k, self._at_work(k, target - self._cum[k], later=False))
+            if self._unknown[m] != self._unknown[i]:
+                self._require(i, k)
+            rem = target - cum[k]
+            ends = self._ends[k]
+            j = bisect_left(ends, rem)
+            off = self._intervals[k][j][1] - (ends[j] - rem)
+            return self._midnights[k] + timedelta(0, 0, off)
         # working days
-        elapsed = self._elapsed(i, off)
-        rank = self._wd_rank[i] + duration.amount - (0 if elapsed else 1)
+        rank = self._wd_rank[i] + amount - (0 if elapsed else 1)
         if rank >= len(self._wdays):
             self._require(i, self._n)
         k = self._wdays[rank]
-        self._require(i, k)
+        if self._unknown[k + 1] != self._unknown[i]:
+            self._require(i, k)
         if not elapsed:
             return self._instant(k, self._intervals[k][-1][1])
-        day_from = self._cum[i + 1] - self._cum[i]
-        day_to = self._cum[k + 1] - self._cum[k]
+        day_from = cum[i + 1] - cum[i]
+        day_to = cum[k + 1] - cum[k]
         share = elapsed if day_to == day_from else elapsed * day_to // day_from
         if share == 0:  # a sliver of the start day maps below a microsecond of the target day
             return self._instant(k, self._intervals[k][0][0])

@@ -42,6 +42,7 @@ _CASE_WORK = [
     "customers.add_asset",
     "customers.change_asset",
     "customers.view_productmodel",
+    "sla.view_slapolicy",
 ]
 
 # Work orders (issue 5): dispatchers and supervisors (workshop managers) dispatch and review;
@@ -113,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.SUPERVISOR: [
         *_CASE_WORK,
+        "sla.manage_slapolicy",
         "routing.manage_routingrule",
         "routing.view_sla_report",
         *_PURCHASING_VIEW,
@@ -130,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "calendars.view_workingcalendar",  # working calendars: read and try, not edit
     ],
     Role.AUDITOR: [
+        "sla.view_slapolicy",
         "routing.view_sla_report",
         *_PURCHASING_VIEW,
         "workorders.view_workorder",
@@ -146,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         *_CASE_WORK,
+        "sla.manage_slapolicy",
         "routing.manage_routingrule",
         "routing.view_sla_report",
         *_PURCHASING_VIEW,

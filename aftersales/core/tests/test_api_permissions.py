@@ -146,6 +146,15 @@ MATRIX = [
     ),
     ("attachment_get", "get", "/api/v1/attachments/{attachment}", None, "401 403 200 200 200"),
     ("audit", "get", "/api/v1/audit", None, "401 403 403 403 200"),
+    ("sla_policies", "get", "/api/v1/sla/policies", None, "401 403 403 200 200"),
+    ("case_clocks", "get", "/api/v1/cases/{case}/clocks", None, "401 403 403 200 200"),
+    (
+        "milestone",
+        "post",
+        "/api/v1/cases/{case}/milestones",
+        {"code": "onsite_arrival"},
+        "401 403 403 201 201",
+    ),
     ("routing_rules", "get", "/api/v1/routing/rules", None, "401 403 403 403 200"),
     (
         "routing_rule_create",
@@ -430,6 +439,19 @@ def test_anonymous_write_is_401_not_a_csrf_failure(world):
 # The other staff roles on the same records: what each role needs and nothing more.
 ROLE_ROWS = [
     # (method, path, payload, {role: status})
+    ("get", "/api/v1/sla/policies", None, {"technician": 403, "auditor": 200, "supervisor": 200}),
+    (
+        "get",
+        "/api/v1/cases/{case}/clocks",
+        None,
+        {"technician": 404, "auditor": 200, "dispatcher": 200},
+    ),
+    (
+        "post",
+        "/api/v1/cases/{case}/milestones",
+        {"code": "onsite_arrival"},
+        {"technician": 404, "auditor": 403, "dispatcher": 201},
+    ),
     ("get", "/api/v1/cases", None, {"technician": 200, "auditor": 200, "dispatcher": 200}),
     (
         "get",

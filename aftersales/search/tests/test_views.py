@@ -151,3 +151,44 @@ def test_query_counts(signed_in, customers, org, world, django_assert_max_num_qu
         assert client.get(reverse("search:suggest"), {"q": "空调"}).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get("/api/v1/search", {"q": "空调"}).status_code == 200
+
+
+def test_portal_has_a_search_box_over_own_cases(signed_in, world):
+    client = signed_in("alice")
+    html = client.get(reverse("portal:case_list")).content.decode()
+    assert 'data-testid="portal-search"' in html
+    page = client.get(reverse("search:search"), {"q": "空调", "kind": "case"})
+    html = page.content.decode()
+    assert page.status_code == 200 and world["leak"] in html and world["other"] not in html
+    assert "portal" in page.templates[0].name or any(
+        t.name == "portal/base_portal.html" for t in page.templates
+    )
+
+
+def test_administrators_extend_the_dictionary_in_the_admin(signed_in, users, customers, org):
+    from aftersales.core.models import AuditLog
+    from aftersales.search.models import SearchWord
+    from aftersales.search.tokenizer import query_terms
+
+    admin = signed_in("administrator")
+    response = admin.post(
+        reverse("admin:search_searchword_add"), {"word": "冷媒回收阀", "note": "配件"}
+    )
+    assert response.status_code == 302
+    assert SearchWord.objects.filter(word="冷媒回收阀").exists()
+    assert AuditLog.objects.filter(action="searchword.create").exists()
+    assert [t.text for t in query_terms("冷媒回收阀")] == ["冷媒回收阀"]
+    case = make_case(customers["alice"], team=org["team_a"], title="冷媒回收阀漏气", asset=None)
+    got = signed_in("agent").get("/api/v1/search", {"q": "冷媒回收阀"}).json()["items"]
+    assert [i["ref"] for i in got] == [case.number]
+    assert signed_in("agent").get(reverse("admin:search_searchword_add")).status_code in (302, 403)
+
+
+def test_demo_loader_adds_words_and_indexes_bulk_rows(users, customers):
+    from aftersales.core.demo.search_demo import search_demo_load
+    from aftersales.search.models import SearchEntry, SearchWord
+
+    SearchEntry.objects.all().delete()  # as after a bulk load that bypassed the services
+    search_demo_load()
+    assert SearchWord.objects.filter(word="电控板").exists()
+    assert SearchEntry.objects.filter(kind="customer").count() == 2

@@ -90,6 +90,10 @@ class Command(BaseCommand):
 
         calendars_demo_load(out)
 
+        from aftersales.core.demo.search_demo import search_demo_load
+
+        search_demo_load(out)
+
     def _summary(self, builder) -> None:
         from aftersales.accounts.models import Department, ServiceCenter, Team, User
         from aftersales.cases.models import Attachment, Case, CaseCategory, CaseEvent

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import Team, User
@@ -211,7 +212,8 @@ def route_record(*, actor: Any, case: Case, decision: RoutingDecision) -> None:
     from aftersales.cases.events import event_add
 
     data = decision.as_data()
-    body = route_explain(data)
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language
+        body = route_explain(data)
     event_add(
         case=case,
         kind=EventKind.ASSIGNED,
@@ -363,7 +365,9 @@ def rule_create(*, actor: User, **fields: Any) -> RoutingRule:
     )
     last = RoutingRule.objects.aggregate(m=Max("position"))["m"]
     rule = RoutingRule.objects.create(
-        **values, position=(last or 0) + 10, updated_by=actor if actor.is_authenticated else None
+        **values,
+        position=(last or 0) + 10,
+        updated_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
         actor=actor, action="routing.rule_create", obj=rule, after=model_snapshot(rule, RULE_FIELDS)

@@ -86,6 +86,10 @@ class Command(BaseCommand):
                 )
             )
 
+        from aftersales.core.demo.routing_demo import routing_demo_load
+
+        routing_demo_load(out)
+
         from aftersales.core.demo.calendars_demo import calendars_demo_load
 
         calendars_demo_load(out)

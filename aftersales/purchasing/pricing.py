@@ -7,7 +7,7 @@ silently overwrites a price that moved in the meantime. The change rows are the 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -32,7 +32,7 @@ HUNDRED = Decimal("100")
 def _percent(value: Any, *, field: str, upper: Decimal = Decimal("1000")) -> Decimal:
     try:
         pct = Decimal(str(value))
-    except Exception as exc:
+    except (InvalidOperation, ValueError, TypeError) as exc:
         raise InvalidInput(
             _("Enter a percentage for %(field)s.") % {"field": field}, code="invalid_percent"
         ) from exc

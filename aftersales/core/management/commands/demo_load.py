@@ -94,6 +94,10 @@ class Command(BaseCommand):
 
         calendars_demo_load(out)
 
+        from aftersales.core.demo.purchasing_demo import purchasing_demo_load
+
+        purchasing_demo_load(out)
+
         from aftersales.core.demo.search_demo import search_demo_load
 
         search_demo_load(out)

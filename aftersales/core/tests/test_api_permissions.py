@@ -232,6 +232,45 @@ MATRIX = [
         "401 422 403 403 403",
     ),
     ("po_figures", "get", "/api/v1/purchasing/figures", None, "401 200 403 403 200"),
+    # work orders: agents open them from their cases and follow up; dispatchers run the board
+    ("workorders", "get", "/api/v1/workorders", None, "401 403 403 200 200"),
+    (
+        "workorder_create_unknown_case",
+        "post",
+        "/api/v1/workorders",
+        {"case": "SC-2026-999999"},
+        "401 403 403 404 404",
+    ),
+    ("workorder_missing", "get", "/api/v1/workorders/WO-2026-999999", None, "401 403 404 404 404"),
+    (
+        "workorder_assign_missing",
+        "post",
+        "/api/v1/workorders/WO-2026-999999/assign",
+        {
+            "technician": 1,
+            "start": "2026-12-01T10:00+08:00",
+            "end": "2026-12-01T12:00+08:00",
+            "version": 1,
+        },
+        "401 403 403 403 404",
+    ),
+    (
+        "workorder_step_missing",
+        "post",
+        "/api/v1/workorders/WO-2026-999999/steps",
+        {"action": "accept"},
+        "401 403 403 403 404",
+    ),
+    ("workorder_board", "get", "/api/v1/workorder-board", None, "401 403 403 403 200"),
+    ("followups_due", "get", "/api/v1/followups", None, "401 403 403 200 200"),
+    ("certificates_expiring", "get", "/api/v1/certificates/expiring", None, "401 403 403 403 200"),
+    (
+        "nearest_center",
+        "get",
+        "/api/v1/service-centers/nearest?latitude=31.2&longitude=121.5",
+        None,
+        "401 403 403 200 200",
+    ),
 ]
 
 
@@ -496,6 +535,20 @@ ROLE_ROWS = [
         "/api/v1/calendars/default/worktime/add",
         {"from": "2026-09-30T18:30", "duration": "8wh"},
         {"supervisor": 200, "technician": 403},
+    ),
+    ("get", "/api/v1/workorders", None, {"technician": 200, "auditor": 200, "dispatcher": 200}),
+    (
+        "get",
+        "/api/v1/workorder-board",
+        None,
+        {"technician": 403, "auditor": 403, "dispatcher": 200, "supervisor": 200},
+    ),
+    ("get", "/api/v1/followups", None, {"technician": 403, "dispatcher": 200}),
+    (
+        "post",
+        "/api/v1/workorders/WO-2026-999999/review",
+        {"approve": True},
+        {"technician": 403, "auditor": 403, "supervisor": 404},
     ),
 ]
 

@@ -399,7 +399,9 @@ def test_pauses_move_the_case_to_waiting_and_check_in_resumes(order, users, tech
     assert order.visits.filter(check_in_at__isnull=False).count() == 2
 
 
-def _completed(order, users, techs, day):
+def _completed(order, users, techs, day, *, with_part: bool = False):
+    """An order completed by 王师傅; ``with_part`` adds a capacitor from the van (needs the
+    ``van_stock`` fixture) and a photo before and after."""
     wang = techs["wang"]
     order = work_until_in_progress(order, users["dispatcher"], wang, day)
     services.workorder_record(
@@ -407,9 +409,23 @@ def _completed(order, users, techs, day):
         order=order,
         findings="不制冷",
         fault_cause="缺氟",
+        repair_details="补焊并加氟",
         result="已加氟",
         labour_minutes=60,
     )
+    if with_part:
+        services.workorder_part_add(
+            actor=wang, order=order, part_code="CAP-35UF", quantity=1, batch_code="L2026-11"
+        )
+        for kind, color in (("before", (200, 40, 40)), ("after", (40, 160, 60))):
+            services.workorder_photo_add(
+                actor=wang,
+                order=order,
+                kind=kind,
+                upload=SimpleUploadedFile(
+                    f"{kind}.jpg", image_bytes("JPEG", color=color), "image/jpeg"
+                ),
+            )
     order.refresh_from_db()
     services.workorder_sign(
         actor=wang,

@@ -131,3 +131,13 @@ def cases(users, customers, org):
             customers["alice"], case_type="complaint", title="维修人员迟到", asset=None
         ),
     }
+
+
+@pytest.fixture
+def working_calendar(db):
+    """The company working calendar as ``migrate`` seeds it: 08:30–12:00 and 13:30–17:30,
+    Monday to Friday, with China's holidays and make-up working days of every year the installed
+    chinesecalendar knows (2026 included; 2027 unknown until entered)."""
+    from aftersales.calendars.services import calendar_default
+
+    return calendar_default()

@@ -217,8 +217,15 @@ def _forget(*ids: int) -> None:
 
 
 def _stamp_query():
+    # the time of the last change too: a version number alone can repeat after a restore (or
+    # a rolled-back test) with other contents
     return WorkingCalendar.objects.values_list(
-        "pk", "version", "holidays_from_id", "holidays_from__version"
+        "pk",
+        "version",
+        "updated_at",
+        "holidays_from_id",
+        "holidays_from__version",
+        "holidays_from__updated_at",
     )
 
 

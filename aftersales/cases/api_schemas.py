@@ -116,6 +116,14 @@ class CaseOut(CaseListItemOut):
 class CasePageOut(Schema):
     items: list[CaseListItemOut]
     next_cursor: str | None
+    count: int | None = Field(
+        None,
+        description="How many cases match the filters; given on the first page (no cursor) "
+        "only. Exact up to 1,000, an estimate above (see count_estimated).",
+    )
+    count_estimated: bool = Field(
+        False, description="True when count is an estimate (lists over 1,000 cases)."
+    )
 
 
 class AttachmentOut(Schema):

@@ -204,3 +204,15 @@ def test_api_roles(users, role, status):
         client, "/api/v1/calendars/default/worktime/add", {"from": "2026-09-30", "duration": "1h"}
     )
     assert r.status_code == status
+
+
+def test_api_answers_in_the_callers_language(admin_client):
+    r = admin_client.post(
+        "/api/v1/calendars/default/worktime/add",
+        data=json.dumps({"from": "2026-09-30T18:30", "duration": "1x"}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert r.status_code == 422
+    message = r.json()["message"]
+    assert "1x" in message and "is not a duration" not in message

@@ -336,3 +336,19 @@ def test_absences(users):
             actor=users["supervisor"], user=tech, start=at(2026, 12, 5), end=at(2026, 12, 5)
         )
     assert AuditLog.objects.filter(action="staff_absence.create").count() == 1
+
+
+def test_cache_stamp_includes_the_time_of_change(users):
+    """A version number can repeat (a restored backup, a rolled-back transaction) with other
+    contents; the time of the last change tells them apart."""
+    default = services.calendar_default()
+    first = services.calendar_for(default)
+    WorkingCalendar.objects.filter(pk=default.pk).update(
+        updated_at=default.updated_at + dt.timedelta(seconds=1)
+    )
+    assert services.calendar_for(default) is not first
+
+
+def test_working_calendar_fixture(working_calendar):
+    assert working_calendar.code == "default"
+    assert services.calendar_for(working_calendar).knows(dt.date(2026, 10, 1))

@@ -26,6 +26,7 @@ from aftersales.core.api import (
     require,
     set_fields,
 )
+from aftersales.core.counting import list_count
 from aftersales.core.errors import InvalidInput, VersionConflict
 from aftersales.customers.models import Contact
 from aftersales.customers.phones import mask_phone
@@ -259,10 +260,14 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]):
     qs = form.apply(selectors.case_list(user=user)).select_related(
         "customer", "team", "assignee", "category"
     )
-    page = paginate(
-        qs, order=form.order, cursor=form.cleaned_data.get("cursor"), limit=form.page_limit
-    )
-    return {"items": [_case_item(user, c) for c in page.items], "next_cursor": page.next_cursor}
+    cursor = form.cleaned_data.get("cursor")
+    page = paginate(qs, order=form.order, cursor=cursor, limit=form.page_limit)
+    counted = {} if cursor else list_count(qs).as_dict()
+    return {
+        "items": [_case_item(user, c) for c in page.items],
+        "next_cursor": page.next_cursor,
+        **counted,
+    }
 
 
 @router.post(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from aftersales.core.access import is_staff_user
+from aftersales.core.counting import list_count
 from aftersales.core.errors import InvalidInput
 from aftersales.core.pagination import keyset_page
 
@@ -36,7 +37,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     data.setdefault("state", "open")
     data.setdefault("sort", "newest")
     form = queue_filter_form(data, user=user)
-    page = None
+    page = count = None
     if form.is_valid():
         qs = form.apply(selectors.case_list(user=user)).select_related(
             "customer", "team", "assignee"
@@ -50,9 +51,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             )
         except InvalidInput as exc:
             form.add_error(None, str(exc.message))
+        else:
+            count = list_count(qs)
     context = {
         "form": form,
         "page": page,
+        "count": count,
         "is_later_page": bool(request.GET.get("cursor")),
     }
     status = 200 if page is not None else 422

@@ -441,7 +441,7 @@ def stock_transfer(request: HttpRequest, payload: TransferIn):
         reason=payload.reason,
         actor=user,
     )
-    return Status(201, {"out": _movement_reload(out), "in": _movement_reload(into)})
+    return Status(201, {"out": _movement_reload(out), "into": _movement_reload(into)})
 
 
 @router.post("/stock/adjust", response={201: MovementOut, **ERRORS_WRITE}, summary="Adjust")

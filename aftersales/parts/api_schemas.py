@@ -220,7 +220,7 @@ class MovementOut(Schema):
 
 class TransferOut(Schema):
     out: MovementOut
-    into: MovementOut = Field(..., alias="in")
+    into: MovementOut
 
 
 class MovementQuery(InputSchema):

@@ -117,9 +117,12 @@ def van_locations_for(user: Any) -> QuerySet[Location]:
 
 def stock_for_part(part: Part) -> list[StockLevel]:
     """The part's stock per location (rows read directly, one indexed lookup)."""
-    return list(
+    levels = list(
         StockLevel.objects.filter(part=part).select_related("location").order_by("location__code")
     )
+    for level in levels:
+        level.part = part
+    return levels
 
 
 def stock_level(part: Part, location: Location) -> StockLevel | None:

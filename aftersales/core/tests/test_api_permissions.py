@@ -271,6 +271,42 @@ MATRIX = [
         None,
         "401 403 403 200 200",
     ),
+    # spare parts: keepers run the stock; administrators read it and keep locations
+    ("parts", "get", "/api/v1/parts?q=电容", None, "401 200 403 403 200"),
+    (
+        "part_create",
+        "post",
+        "/api/v1/parts",
+        {"code": "CAP-25UF", "name": "启动电容", "unit": "pcs"},
+        "401 201 403 403 403",
+    ),
+    ("part_stock_missing", "get", "/api/v1/parts/NO-SUCH/stock", None, "401 404 403 403 404"),
+    ("stock_locations", "get", "/api/v1/stock-locations", None, "401 200 403 403 200"),
+    (
+        "stock_location_create",
+        "post",
+        "/api/v1/stock-locations",
+        {"code": "WH-BJ", "name": "北京仓", "kind": "warehouse"},
+        "401 201 403 403 201",
+    ),
+    ("stock_movements", "get", "/api/v1/stock/movements", None, "401 200 403 403 200"),
+    (
+        "stock_issue_unknown_part",
+        "post",
+        "/api/v1/stock/issue",
+        {"part": "NO-SUCH", "location": "WH-SH", "quantity": 1},
+        "401 422 403 403 403",
+    ),
+    (
+        "stock_receive_unknown_part",
+        "post",
+        "/api/v1/stock/receive",
+        {"part": "NO-SUCH", "location": "WH-SH", "quantity": 1, "unit_cost": "1.00"},
+        "401 422 403 403 403",
+    ),
+    ("stock_reservations", "get", "/api/v1/stock/reservations", None, "401 200 403 403 403"),
+    ("stock_low", "get", "/api/v1/stock/low", None, "401 200 403 403 200"),
+    ("stock_plan", "get", "/api/v1/stock/purchase-plan", None, "401 200 403 403 200"),
 ]
 
 

@@ -46,6 +46,18 @@ class CaseQuery(InputSchema):
     assignee: str = Field("", max_length=150, description="“me”, “none” or a user name")
     customer: int = omitted(ge=1, le=MAX_ID, description="Customer id")
     q: str = Field("", max_length=50, description="Case number or part of the title")
+    created: str = Field(
+        "",
+        max_length=22,
+        pattern=r"^(\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})?$",
+        description="Created from..to (local dates), e.g. 2026-03-01..2026-03-31",
+    )
+    sla: str = Field(
+        "",
+        max_length=30,
+        pattern=r"^((met|breached)(:[a-z_]{1,20})?)?$",
+        description="Cases with an SLA target met or breached, e.g. breached:first_response",
+    )
     sort: SortValue = omitted()
     cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)

@@ -66,6 +66,21 @@ class CaseFilterForm(forms.Form):
         label=_("Customer"), required=False, min_value=1, max_value=2**63 - 1
     )
     q = forms.CharField(label=_("Number or title"), required=False, max_length=100)
+    # drill-down from the SLA report: cases created in a date range, with a target met/breached
+    created = forms.RegexField(
+        label=_("Created"),
+        regex=r"^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$",
+        required=False,
+        max_length=22,
+        help_text=_("From..to, e.g. 2026-03-01..2026-03-31"),
+    )
+    sla = forms.RegexField(
+        label=_("SLA target"),
+        regex=r"^(met|breached)(:[a-z_]{1,20})?$",
+        required=False,
+        max_length=30,
+        help_text=_("met or breached, optionally :target, e.g. breached:first_response"),
+    )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     limit = forms.IntegerField(required=False, min_value=1, max_value=200, widget=forms.HiddenInput)
@@ -84,8 +99,42 @@ class CaseFilterForm(forms.Form):
             raise forms.ValidationError(_("No user with this name."))
         return value
 
+    def clean_created(self):
+        import datetime as dt
+
+        value = self.cleaned_data.get("created") or ""
+        if not value:
+            return None
+        try:
+            start, end = (dt.date.fromisoformat(part) for part in value.split(".."))
+        except ValueError:
+            raise forms.ValidationError(_("Enter two valid dates.")) from None
+        if start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return start, end
+
     def apply(self, qs: QuerySet) -> QuerySet:
         data = self.cleaned_data
+        if data.get("created"):
+            import datetime as dt
+
+            from django.utils import timezone
+
+            tz = timezone.get_current_timezone()
+            start, end = data["created"]
+            after = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+            before = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+            qs = qs.filter(created_at__gte=after, created_at__lt=before)
+        if data.get("sla"):
+            from django.db.models import Exists, OuterRef
+
+            from aftersales.sla.models import SlaClock
+
+            state, _sep, kind = data["sla"].partition(":")
+            clocks = SlaClock.objects.filter(case=OuterRef("pk"), state=state)
+            if kind:
+                clocks = clocks.filter(kind=kind)
+            qs = qs.filter(Exists(clocks))
         if data.get("case_type"):
             qs = qs.filter(case_type__in=data["case_type"])
         if data.get("status"):

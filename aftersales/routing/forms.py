@@ -41,7 +41,7 @@ RULE_FIELDS = [
 class RuleForm(forms.Form):
     """A rule's fields (the service validates the rules between them) and a test token."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Rule name"), max_length=100)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     case_type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("Any type")), *CaseType.choices], required=False
@@ -142,3 +142,66 @@ class SampleForm(forms.Form):
         if not any(data.get(k) for k in self.fields):
             raise forms.ValidationError(_("Enter a case number or describe a sample case."))
         return data
+
+
+class SlaReportForm(forms.Form):
+    """The SLA report's filters; every field has a default, so an empty query is valid."""
+
+    date_from = forms.DateField(label=_("Cases created from"), required=False)
+    date_to = forms.DateField(label=_("to"), required=False)
+    group = forms.ChoiceField(label=_("Group by"), required=False)
+    period = forms.ChoiceField(label=_("Period"), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All teams"),
+    )
+    case_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("All types")), *CaseType.choices], required=False
+    )
+    kind = forms.ChoiceField(label=_("Target"), required=False)
+
+    MAX_DAYS = 732
+
+    def __init__(self, *args, **kwargs):
+        from aftersales.sla.choices import TargetKind
+
+        from .sla_reports import GROUPS, PERIODS
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = list(GROUPS.items())
+        self.fields["period"].choices = list(PERIODS.items())
+        self.fields["kind"].choices = [("", _("All targets")), *TargetKind.choices]
+
+    def clean(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        data = super().clean()
+        today = timezone.localdate()
+        data["date_to"] = data.get("date_to") or today
+        data["date_from"] = data.get("date_from") or data["date_to"] - dt.timedelta(days=29)
+        if data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        if (data["date_to"] - data["date_from"]).days > self.MAX_DAYS:
+            raise forms.ValidationError(_("Choose at most two years."))
+        data["group"] = data.get("group") or "team"
+        data["period"] = data.get("period") or "week"
+        return data
+
+    def report_filter(self):
+        from .sla_reports import SlaReportFilter
+
+        d = self.cleaned_data
+        return SlaReportFilter(
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            group=d["group"],
+            period=d["period"],
+            team=d.get("team"),
+            case_type=d.get("case_type") or "",
+            kind=d.get("kind") or "",
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "routing"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("rules/<int:pk>/move/", views.rule_move, name="rule_move"),
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("test/", views.rule_test, name="rule_test"),
+    path("reports/sla/", report_views.sla_report, name="sla_report"),
+    path("reports/sla/data/", report_views.sla_report_data, name="sla_report_data"),
+    path("reports/sla/export/", report_views.sla_report_export, name="sla_report_export"),
 ]

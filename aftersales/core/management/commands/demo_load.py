@@ -94,6 +94,10 @@ class Command(BaseCommand):
 
         calendars_demo_load(out)
 
+        from aftersales.core.demo.parts_demo import parts_demo_load
+
+        parts_demo_load(out)
+
         from aftersales.core.demo.purchasing_demo import purchasing_demo_load
 
         purchasing_demo_load(out)

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_intake": user.has_perm("cases.add_case"),
         "nav_can_audit": user.has_perm("core.browse_auditlog"),
         "nav_can_routing": user.has_perm("routing.manage_routingrule"),
+        "nav_can_sla_report": user.has_perm("routing.view_sla_report"),
         "nav_can_calendars": user.has_perm("calendars.view_workingcalendar"),
         "nav_calendar_missing_year": calendar_missing_year(user),
         "nav_is_admin": user.is_staff,

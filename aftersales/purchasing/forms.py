@@ -24,6 +24,9 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format or "%Y-%m-%d")
+
 
 class StyledForm(forms.Form):
     """Bootstrap's small controls on every visible field, and ``is-invalid`` on errors."""

@@ -381,6 +381,8 @@ def supplier_rate(request: HttpRequest, pk: int) -> HttpResponse:
 def scorecard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     start, end = form.period()
+    if not form.is_bound:
+        form = PeriodForm(initial={"start": start, "end": end})
     rows = scorecard_rows(supplier_scorecard(start, end))
     fmt = request.GET.get("format")
     if fmt == "xlsx":
@@ -641,6 +643,8 @@ def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def stock_figures(request: HttpRequest) -> HttpResponse:
     form = FiguresForm(request.GET or None)
     months, dead_days = form.values()
+    if not form.is_bound:
+        form = FiguresForm(initial={"months": months, "dead_days": dead_days})
     fmt = request.GET.get("format")
     if fmt in ("json", "xlsx"):
         summary = figures.figures_summary(months=months, dead_days=dead_days)

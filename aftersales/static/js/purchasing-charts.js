@@ -38,6 +38,7 @@
         radar: { indicator: data.dimensions.map(function (d) { return { name: d, max: 100 }; }) },
         series: [{
           type: "radar",
+          areaStyle: { opacity: 0.15 },
           data: data.suppliers.map(function (s) {
             return { name: s.name, value: s.scores.map(function (v) { return v === null ? 0 : v; }) };
           })

@@ -160,7 +160,7 @@ def _load(keeper, technicians, center) -> dict[str, int]:
 
     # opening receipts, in lots, into the bins
     for code, part in parts.items():
-        base = int(part.reorder_point) * 3 + rng.randint(0, 10)
+        base = int(part.reorder_point) * 2 + rng.randint(0, 4)
         lot = f"SH{rng.randint(2607, 2609)}-{rng.randint(100, 999)}"
         stock_receive(
             part=part,

@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_audit": user.has_perm("core.browse_auditlog"),
         "nav_can_routing": user.has_perm("routing.manage_routingrule"),
         "nav_can_sla_report": user.has_perm("routing.view_sla_report"),
+        "nav_can_sla_policies": user.has_perm("sla.manage_slapolicy"),
         "nav_can_calendars": user.has_perm("calendars.view_workingcalendar"),
         "nav_calendar_missing_year": calendar_missing_year(user),
         "nav_is_admin": user.is_staff,

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sla"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.policy_list, name="policy_list"),
+    path("policies/new/", views.policy_edit, name="policy_new"),
+    path("policies/<int:pk>/", views.policy_edit, name="policy_edit"),
+]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status
@@ -72,7 +72,7 @@ from .api_schemas import (
     TransitionIn,
     UsedBatchOut,
 )
-from .models import PurchaseOrder, ReceiptLine, Supplier, SupplierReturn
+from .models import InspectionPhoto, PurchaseOrder, ReceiptLine, Supplier, SupplierReturn
 from .scorecard import WEIGHTS, scorecard_rows, supplier_scorecard
 
 router = Router(tags=["purchasing"])
@@ -175,6 +175,7 @@ def _receipt_line_out(rl: ReceiptLine) -> dict[str, Any]:
             "defect_description": insp.defect_description,
             "inspected_at": insp.inspected_at,
             "photos": len(insp.photos.all()),
+            "photo_ids": [p.pk for p in insp.photos.all()],
             "return_note": getattr(getattr(insp, "return_note", None), "number", None),
         },
     }
@@ -515,6 +516,32 @@ def inspection_record(
     order = line.receipt.order
     fresh = next(rl for rl in selectors.receipt_lines_for_order(order) if rl.pk == line.pk)
     return Status(201, _receipt_line_out(fresh))
+
+
+@router.get(
+    "/purchasing/inspection-photos/{photo_id}",
+    response=ERRORS_READ,
+    summary="Download a defect photo",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The photo",
+                "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def inspection_photo(request: HttpRequest, photo_id: ObjectId):
+    _may(request.auth, perms.VIEW)
+    photo = selectors._get(InspectionPhoto.objects.all(), pk=photo_id)
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("file") from exc
+    response = FileResponse(handle, content_type=photo.content_type, filename=photo.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @router.get(

@@ -188,6 +188,7 @@ class InspectionOut(Schema):
     defect_description: str
     inspected_at: dt.datetime
     photos: int
+    photo_ids: list[int] = Field(description="GET /purchasing/inspection-photos/{id}")
     return_note: str | None
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
         views.inspection_record,
         name="inspection_record",
     ),
+    path("photos/<int:pk>/", views.inspection_photo, name="inspection_photo"),
     path("returns/", views.return_list, name="return_list"),
     path("returns/<int:pk>/ship/", views.return_ship, name="return_ship"),
     path("suppliers/", views.supplier_list, name="supplier_list"),

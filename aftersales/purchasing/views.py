@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -39,6 +39,7 @@ from .forms import (
     SupplierPriceForm,
     TransitionForm,
 )
+from .models import InspectionPhoto
 from .scorecard import WEIGHTS, scorecard_rows, supplier_scorecard
 from .transitions import MANUAL, RECEIVABLE
 
@@ -223,6 +224,22 @@ def inspection_record(request: HttpRequest, line_pk: int) -> HttpResponse:
         return _order_error(request, order, str(exc.message), exc.status_code)
     messages.success(request, _("Inspection recorded."))
     return redirect("purchasing:order_detail", pk=order.pk)
+
+
+@staff_required(perms.VIEW)
+@require_GET
+def inspection_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A defect photo, for roles that see purchasing; served inline, sandboxed."""
+    photo = selectors._get(InspectionPhoto.objects.all(), pk=pk)
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("file") from exc
+    response = FileResponse(handle, content_type=photo.content_type, filename=photo.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @staff_required(perms.VIEW)

@@ -112,6 +112,8 @@ def test_buying_through_the_api(users, parts, warehouse, promised):
     body = r.json()
     assert body["inspection"]["accepted_quantity"] == "27.000"
     assert body["inspection"]["photos"] == 1
+    r = keeper.get(f"/api/v1/purchasing/inspection-photos/{body['inspection']['photo_ids'][0]}")
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
     assert body["inspection"]["return_note"].startswith("RT-")
     assert StockLevel.objects.get(part=parts["capacitor"], location=warehouse).on_hand == 27
 

@@ -14,7 +14,7 @@ from aftersales.core.testing import image_bytes
 from aftersales.parts.models import Batch, StockLevel
 from aftersales.parts.services import stock_issue, stock_receive
 from aftersales.purchasing import pricing
-from aftersales.purchasing.models import PurchaseOrder, Receipt, SupplierReturn
+from aftersales.purchasing.models import InspectionPhoto, PurchaseOrder, Receipt, SupplierReturn
 
 from .conftest import make_work_order
 
@@ -97,6 +97,11 @@ def test_buyer_orders_receives_and_inspects_through_the_forms(
     assert SupplierReturn.objects.get().quantity == 1
     page = keeper.get(reverse("purchasing:order_detail", args=[order.pk])).content.decode()
     assert "铭牌错误" in page and SupplierReturn.objects.get().number in page
+    photo = InspectionPhoto.objects.get()
+    r = keeper.get(reverse("purchasing:inspection_photo", args=[photo.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    assert r["Content-Security-Policy"].startswith("sandbox")
+    assert client_as(users["agent"]).get(r.request["PATH_INFO"]).status_code == 403
 
 
 def test_an_order_form_with_an_unknown_part_says_so(users, suppliers, promised):

@@ -1,15 +1,13 @@
 """The seams to the parts, calendars and SLA apps.
 
 Parts are issued through the stock ledger of :mod:`aftersales.parts`; working time and absences
-come from :mod:`aftersales.calendars`. The SLA app is built alongside this one: its hook imports
-the partner lazily and, while it does not offer ``sla_milestone_record`` yet, leaves the SLA to
-the case's own status changes (which already pause and resume its clocks).
+come from :mod:`aftersales.calendars`; the technician's arrival is recorded as an SLA milestone
+by :mod:`aftersales.sla`, whose clocks pause and resume with the case status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 from typing import Any
 
@@ -149,15 +147,9 @@ def stock_issue_for(
 # --- SLA -------------------------------------------------------------------------------------
 
 
-def _optional(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def sla_on_site(case: Any, at: dt.datetime, actor: Any) -> None:
-    """Record the on-site arrival milestone once the SLA app offers it."""
-    record = _optional("aftersales.sla.services", "sla_milestone_record")
-    if record is not None:
-        record(case, "on_site", at, actor)
+    """The technician's arrival is the case's ``onsite_arrival`` milestone (SLA targets that end
+    on arrival are met by it)."""
+    from aftersales.sla.services import sla_milestone_record
+
+    sla_milestone_record(case=case, milestone_code="onsite_arrival", at=at, actor=actor)

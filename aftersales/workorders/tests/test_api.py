@@ -184,7 +184,6 @@ def pdf_text_and_images(data: bytes, tmp_path) -> tuple[str, int]:
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_assigning_at_once_one_wins_one_gets_409(order, users, techs, visit_day):
     from aftersales.conftest import make_user
-
     from aftersales.workorders.models import Certificate
 
     other = make_user("dispatcher2", "dispatcher")

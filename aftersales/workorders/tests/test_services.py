@@ -72,6 +72,8 @@ def test_the_full_flow_with_parts_photos_signature_and_follow_up(
     assert order.case.status == CaseStatus.IN_PROGRESS
     visit = order.visits.get(cancelled=False)
     assert visit.check_in_at is not None and visit.check_out_at is None
+    arrival = order.case.events.filter(kind="sla_milestone").get()
+    assert arrival.data["code"] == "onsite_arrival"  # the SLA hears of the arrival
 
     services.workorder_record(
         actor=wang,

@@ -80,11 +80,24 @@ _PURCHASING_BUY = [
     "purchasing.recall_batch",
 ]
 
+# Staff absences (leave, training): recorded by those who plan people's time.
+_ABSENCES = [
+    "calendars.view_staffabsence",
+    "calendars.add_staffabsence",
+    "calendars.delete_staffabsence",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CUSTOMER: [],  # customers act on their own records only; rules live in selectors
     Role.AGENT: [*_CASE_WORK, *_WORKORDER_AGENT],
     Role.COMPLAINT_OFFICER: [*_CASE_WORK, "cases.handle_complaints"],
-    Role.DISPATCHER: [*_CASE_WORK, "cases.view_all_cases", "parts.view_part", *_WORKORDER_MANAGE],
+    Role.DISPATCHER: [
+        *_CASE_WORK,
+        "cases.view_all_cases",
+        "parts.view_part",
+        *_WORKORDER_MANAGE,
+        *_ABSENCES,
+    ],
     # Technicians see their own jobs and the customers and products on them (selectors), not
     # the team's queue nor the customer base.
     Role.TECHNICIAN: [
@@ -130,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.browse_auditlog",
         "customers.view_full_personal_data",
         "calendars.view_workingcalendar",  # working calendars: read and try, not edit
+        *_ABSENCES,
     ],
     Role.AUDITOR: [
         "sla.view_slapolicy",
@@ -192,5 +206,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "search.change_searchword",
         "calendars.view_workingcalendar",
         "calendars.manage_calendar",
+        *_ABSENCES,
     ],
 }

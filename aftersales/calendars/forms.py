@@ -103,3 +103,26 @@ class ImportCsvForm(forms.Form):
         elif not data.get("content"):
             raise forms.ValidationError(_("Choose a CSV file."))
         return data
+
+
+class AbsenceForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+    start = forms.DateTimeField(
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    end = forms.DateTimeField(
+        label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from aftersales.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, is_integration=False)
+            .exclude(groups__name="customer")
+            .filter(groups__isnull=False)
+            .distinct()
+            .order_by("username")
+        )

@@ -250,3 +250,11 @@ def missing_year_for(user, today: dt.date | None = None) -> int | None:
         return None
     year, missing = missing_next_year(today)
     return year if missing else None
+
+
+def absence_list(now: dt.datetime | None = None):
+    """Absences not yet over, soonest first, with their staff member."""
+    from .models import StaffAbsence
+
+    now = now or timezone.now()
+    return StaffAbsence.objects.select_related("user").filter(end__gt=now).order_by("start", "pk")

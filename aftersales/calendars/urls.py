@@ -5,6 +5,8 @@ from . import views
 app_name = "calendars"
 urlpatterns = [
     path("", views.calendar_list, name="calendar_list"),
+    path("absences/", views.absence_list, name="absence_list"),
+    path("absences/<int:pk>/delete/", views.absence_delete, name="absence_delete"),
     path("<slug:code>/", views.calendar_detail, name="calendar_detail"),
     path("<slug:code>/weekly/", views.weekly_edit, name="weekly_edit"),
     path("<slug:code>/day/", views.day_edit, name="day_edit"),

@@ -19,6 +19,7 @@ from aftersales.core.errors import DomainError, InvalidInput
 
 from . import chinese_days, selectors, services
 from .forms import (
+    AbsenceForm,
     CalendarForm,
     DayForm,
     ImportCsvForm,
@@ -28,7 +29,7 @@ from .forms import (
     WeeklyForm,
 )
 from .intervals import format_intervals
-from .models import CalendarDay, WorkingCalendar
+from .models import CalendarDay, StaffAbsence, WorkingCalendar
 
 VIEW = "calendars.view_workingcalendar"
 MANAGE = "calendars.manage_calendar"
@@ -367,3 +368,53 @@ def calendar_import(request: HttpRequest, code: str) -> HttpResponse:
         "source": request.POST.get("source", ""),
     }
     return render(request, "calendars/calendar_import.html", context, status=status)
+
+
+ABSENCE_VIEW = "calendars.view_staffabsence"
+ABSENCE_ADD = "calendars.add_staffabsence"
+ABSENCE_DELETE = "calendars.delete_staffabsence"
+
+
+@staff_required(ABSENCE_VIEW)
+@require_http_methods(["GET", "POST"])
+def absence_list(request: HttpRequest) -> HttpResponse:
+    """Who is away now or later (leave, training); routing and dispatch skip them."""
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm(ABSENCE_ADD):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.staff_absence_create(
+                    actor=request.user,
+                    user=data["user"],
+                    start=data["start"],
+                    end=data["end"],
+                    reason=data["reason"],
+                )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, _("Absence of %s recorded.") % data["user"])
+                return redirect("calendars:absence_list")
+    context = {
+        "absences": selectors.absence_list(),
+        "form": form,
+        "can_add": request.user.has_perm(ABSENCE_ADD),
+        "can_delete": request.user.has_perm(ABSENCE_DELETE),
+    }
+    return render(
+        request, "calendars/absence_list.html", context, status=422 if form.errors else 200
+    )
+
+
+@staff_required(ABSENCE_VIEW, ABSENCE_DELETE)
+@require_POST
+def absence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    absence = StaffAbsence.objects.filter(pk=pk).first()
+    if absence is None:
+        raise Http404
+    services.staff_absence_delete(actor=request.user, absence=absence)
+    messages.success(request, _("Absence removed."))
+    return redirect("calendars:absence_list")

@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_sla_policies": user.has_perm("sla.manage_slapolicy"),
         "nav_can_calendars": user.has_perm("calendars.view_workingcalendar"),
         "nav_calendar_missing_year": calendar_missing_year(user),
+        "nav_can_absences": user.has_perm("calendars.view_staffabsence"),
         "nav_is_admin": user.is_staff,
         "nav_can_workorders": user.has_perm("workorders.view_workorder"),
         "nav_can_dispatch": user.has_perm("workorders.dispatch_workorder"),

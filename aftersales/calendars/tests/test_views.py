@@ -202,3 +202,32 @@ def test_mark_a_year_complete(admin):
     assert CalendarYear.objects.filter(
         calendar__code="default", year=2027, source="manual"
     ).exists()
+
+
+def test_absences_page(users):
+    dispatcher = client_for(users["dispatcher"])
+    assert dispatcher.get("/calendars/absences/").status_code == 200
+    response = dispatcher.post(
+        "/calendars/absences/",
+        {
+            "user": users["technician"].pk,
+            "start": "2026-12-01T09:00",
+            "end": "2026-12-03T18:00",
+            "reason": "年假",
+        },
+    )
+    assert response.status_code == 302
+    start = dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert services.staff_absent(users["technician"], start, start + dt.timedelta(hours=1))
+    page = dispatcher.get("/calendars/absences/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "年假" in page and 'href="/calendars/absences/"' in page  # in the navigation
+    bad = dispatcher.post(
+        "/calendars/absences/",
+        {"user": users["technician"].pk, "start": "2026-12-05T09:00", "end": "2026-12-05T09:00"},
+    )
+    assert bad.status_code == 422 and "end after it starts" in bad.content.decode()
+    absence = users["technician"].absences.get()
+    assert dispatcher.post(f"/calendars/absences/{absence.pk}/delete/").status_code == 302
+    assert not users["technician"].absences.exists()
+    assert client_for(users["agent"]).get("/calendars/absences/").status_code == 403
+    assert client_for(users["dispatcher"]).get("/calendars/").status_code == 403

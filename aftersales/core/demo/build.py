@@ -68,7 +68,7 @@ from aftersales.customers.services import (
 from aftersales.notifications.models import Notification, State
 from aftersales.notifications.services import notification_deliver
 
-from . import data
+from . import data, sla_demo
 
 S = Status
 _real_now = timezone.now
@@ -986,6 +986,7 @@ class DemoBuilder:
         with self.clock.installed():
             self._at(self.go_live - dt.timedelta(days=1))
             self.build_organisation()
+            sla_demo.policies_load()  # before the replay, so demo cases get their clocks
             self.plan_customers()
             self.plan_cases()
             self.replay()

@@ -106,6 +106,10 @@ class Command(BaseCommand):
 
         search_demo_load(out)
 
+        from aftersales.core.demo.sla_demo import sla_demo_load
+
+        sla_demo_load(out)
+
     def _summary(self, builder) -> None:
         from aftersales.accounts.models import Department, ServiceCenter, Team, User
         from aftersales.cases.models import Attachment, Case, CaseCategory, CaseEvent

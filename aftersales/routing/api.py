@@ -124,6 +124,7 @@ class TestOut(Schema):
     assignment: str
     assignee: str | None = Field(description="User name of who would be assigned now")
     assignment_note: str
+    sla_policy: str | None = Field(description="Code of the SLA policy the routed case gets")
     trace: list[TraceOut]
 
 
@@ -287,6 +288,7 @@ def route_test(request: HttpRequest, payload: TestIn):
         "assignment": d.rule.assignment if d.rule else AssignmentMode.NONE,
         "assignee": d.assignee.username if d.assignee else None,
         "assignment_note": d.pick.reason if d.pick else "",
+        "sla_policy": result.sla_policy.code if result.sla_policy else None,
         "trace": [
             {
                 "rule_id": t["rule"].pk,

@@ -56,6 +56,9 @@ class CaseSample:
     product_line: str = ""
     region_parts: tuple[str, ...] = ()
     words: frozenset[str] = frozenset()
+    # not rule conditions: what the SLA policy preview of a dry run needs
+    channel: str = "hotline"
+    customer_tier: str = "standard"
 
     @classmethod
     def build(
@@ -67,6 +70,8 @@ class CaseSample:
         region_parts: Iterable[str] = (),
         title: str = "",
         description: str = "",
+        channel: str = "hotline",
+        customer_tier: str = "standard",
     ) -> CaseSample:
         return cls(
             case_type=case_type or "",
@@ -74,6 +79,8 @@ class CaseSample:
             product_line=(product_line or "").strip(),
             region_parts=tuple(p.strip() for p in region_parts if p and p.strip()),
             words=segment_words(f"{title or ''}\n{description or ''}"),
+            channel=channel or "hotline",
+            customer_tier=customer_tier or "standard",
         )
 
 

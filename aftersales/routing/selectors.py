@@ -39,6 +39,7 @@ def sample_build(
             customer=case.customer,
             title=case.title,
             description=case.description,
+            channel=case.channel,
         )
     return sample_for(
         case_type=case_type,

@@ -69,6 +69,7 @@ def sample_for(
     description: str = "",
     product_line: str | None = None,
     region: list[str] | None = None,
+    channel: str = "hotline",
 ) -> CaseSample:
     """The facts of a (new or sample) case that rules look at."""
     if product_line is None:
@@ -80,6 +81,8 @@ def sample_for(
         region_parts=region if region is not None else region_parts(customer),
         title=title,
         description=description,
+        channel=channel,
+        customer_tier=getattr(customer, "tier", "") or "standard",
     )
 
 
@@ -253,6 +256,30 @@ class RouteTest:
     decision: RoutingDecision
     trace: list[dict[str, Any]]
     draft_matches: bool | None
+    sla_policy: Any = None
+
+
+def sla_policy_preview(sample: CaseSample, decision: RoutingDecision):
+    """The SLA policy the service-levels app would choose for the routed case (its own ordered
+    policy conditions, on the type, category, priority, tier and channel after routing)."""
+    try:
+        from aftersales.sla.services import policy_for_case
+    except ImportError:
+        return None
+    from aftersales.cases.choices import Priority as P
+    from aftersales.customers.models import Customer as C
+
+    case = Case(
+        case_type=sample.case_type or CaseType.CONSULTATION,
+        category_id=sample.category_id,
+        priority=decision.priority or P.NORMAL,
+        channel=sample.channel,
+        customer=C(tier=sample.customer_tier),
+        team=decision.team,
+        assignee=decision.assignee,
+        extra={},
+    )
+    return policy_for_case(case)
 
 
 def route_test(*, sample: CaseSample, draft: RoutingRule | None = None) -> RouteTest:
@@ -282,7 +309,12 @@ def route_test(*, sample: CaseSample, draft: RoutingRule | None = None) -> Route
         if rule is decision.rule:
             break
     draft_matches = rule_match(draft, sample).matched if draft is not None else None
-    return RouteTest(decision=decision, trace=trace, draft_matches=draft_matches)
+    return RouteTest(
+        decision=decision,
+        trace=trace,
+        draft_matches=draft_matches,
+        sla_policy=sla_policy_preview(sample, decision),
+    )
 
 
 # --- editing the rules ----------------------------------------------------------------------

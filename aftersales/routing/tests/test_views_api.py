@@ -208,3 +208,39 @@ def test_api_rules_crud_move_and_dry_run(users, ac_team):
     resp = c.delete(f"/api/v1/routing/rules/{rule['id']}?version=2")
     assert resp.status_code == 204 and not RoutingRule.objects.exists()
     assert client_for(users["agent"]).get("/api/v1/routing/rules").status_code == 403
+
+
+def test_dry_run_names_the_sla_policy_of_the_routed_case(users, complaint_team):
+    from aftersales.sla.models import SlaPolicy
+
+    SlaPolicy.objects.create(
+        code="complaint-high",
+        name="重大投诉",
+        position=1,
+        case_types=["complaint"],
+        priorities=["high", "urgent"],
+    )
+    SlaPolicy.objects.create(code="default", name="默认", position=9)
+    add_rule(
+        users["supervisor"],
+        name="投诉",
+        case_type="complaint",
+        team=complaint_team["team"],
+        priority="high",
+    )
+    c = client_for(users["supervisor"])
+
+    def policy(sample: dict) -> str | None:
+        resp = c.post(
+            "/api/v1/routing/test", json.dumps({"sample": sample}), content_type="application/json"
+        )
+        assert resp.status_code == 200, resp.content
+        return resp.json()["sla_policy"]
+
+    # the rule raises the priority to high, so the complaint gets the high-priority policy
+    assert policy({"case_type": "complaint", "title": "服务态度差"}) == "complaint-high"
+    assert policy({"case_type": "repair_request", "title": "空调不制冷"}) == "default"
+    page = c.post(
+        reverse("routing:rule_test"), {"sample-case_type": "complaint", "sample-title": "投诉"}
+    )
+    assert "重大投诉" in page.content.decode()

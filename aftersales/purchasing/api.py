@@ -47,6 +47,7 @@ from .api_schemas import (
     OrderPageOut,
     OrderQuery,
     PeriodQuery,
+    PlanOrdersOut,
     PriceChangeIn,
     PriceChangeOut,
     PriceChangePageOut,
@@ -425,6 +426,25 @@ def order_create(request: HttpRequest, payload: OrderIn):
         ],
     )
     return Status(201, _order_detail(selectors.order_get(pk=order.pk)))
+
+
+@router.post(
+    "/purchasing/orders/from-plan",
+    response={201: PlanOrdersOut, **ERRORS_WRITE},
+    summary="Draft orders from the suggested purchase plan",
+)
+def orders_from_plan(request: HttpRequest):
+    """One draft per supplier with the lowest valid price for each suggested part; parts no
+    supplier lists come back in ``unsourced``."""
+    _may(request.auth, perms.BUY)
+    orders, unsourced = services.orders_from_plan(actor=request.auth)
+    return Status(
+        201,
+        {
+            "orders": [_order_detail(selectors.order_get(pk=o.pk)) for o in orders],
+            "unsourced": [p.code for p in unsourced],
+        },
+    )
 
 
 @router.get(

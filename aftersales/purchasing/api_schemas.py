@@ -157,6 +157,11 @@ class OrderDetailOut(OrderOut):
     receipt_lines: list[ReceiptLineOut]
 
 
+class PlanOrdersOut(Schema):
+    orders: list[OrderDetailOut]
+    unsourced: list[str] = Field(description="Suggested parts no supplier lists")
+
+
 class OrderPageOut(Schema):
     items: list[OrderOut]
     next_cursor: str | None
@@ -205,6 +210,7 @@ class ReceiptLineOut(Schema):
 
 
 OrderDetailOut.model_rebuild()
+PlanOrdersOut.model_rebuild()
 
 
 class ReceiptOut(Schema):

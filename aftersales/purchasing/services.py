@@ -623,3 +623,58 @@ def return_ship(*, actor: User | None, supplier_return: SupplierReturn) -> Suppl
         after={"status": ReturnStatus.SHIPPED},
     )
     return supplier_return
+
+
+# --- from the purchase plan ------------------------------------------------------------------
+
+
+@transaction.atomic
+def orders_from_plan(
+    *, actor: User | None, days: int = 90
+) -> tuple[list[PurchaseOrder], list[Part]]:
+    """Draft purchase orders for the parts' suggested purchase plan (R8.4): each suggested
+    part goes to the active supplier with the lowest price valid today, one draft per
+    supplier, promised after the longest lead time among its lines. Parts already on a draft
+    are left out; parts no supplier lists are returned apart so the buyer can source them."""
+    from aftersales.parts.selectors import purchase_plan
+
+    today = timezone.localdate()
+    by_supplier: dict[int, list[tuple[Part, Decimal, SupplierPart]]] = {}
+    unsourced: list[Part] = []
+    # Parts already on a draft are being ordered: a second press drafts nothing twice.
+    drafted = set(
+        PurchaseOrderLine.objects.filter(order__status=OrderStatus.DRAFT).values_list(
+            "part_id", flat=True
+        )
+    )
+    for row in purchase_plan(days=days):
+        if row.part.pk in drafted:
+            continue
+        offer = (
+            SupplierPart.objects.filter(part=row.part, supplier__active=True, valid_from__lte=today)
+            .exclude(valid_to__lt=today)
+            .select_related("supplier")
+            .order_by("price", "lead_time_days", "supplier__code")
+            .first()
+        )
+        if offer is None:
+            unsourced.append(row.part)
+            continue
+        by_supplier.setdefault(offer.supplier_id, []).append((row.part, row.suggested, offer))
+    orders = []
+    for lines in by_supplier.values():
+        supplier = lines[0][2].supplier
+        lead = max(offer.lead_time_days for _p, _q, offer in lines)
+        orders.append(
+            order_create(
+                actor=actor,
+                supplier=supplier,
+                promised_date=today + dt.timedelta(days=lead),
+                notes=_("Drafted from the purchase plan."),
+                lines=[
+                    {"part": part, "quantity": qty, "unit_price": offer.price}
+                    for part, qty, offer in lines
+                ],
+            )
+        )
+    return orders, unsourced

@@ -6,6 +6,7 @@ app_name = "purchasing"
 urlpatterns = [
     path("", views.order_list, name="order_list"),
     path("orders/new/", views.order_create, name="order_create"),
+    path("orders/from-plan/", views.orders_from_plan, name="orders_from_plan"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/transition/", views.order_transition, name="order_transition"),
     path("orders/<int:pk>/receipts/", views.receipt_create, name="receipt_create"),

@@ -117,6 +117,28 @@ def order_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@staff_required(perms.BUY)
+@require_POST
+def orders_from_plan(request: HttpRequest) -> HttpResponse:
+    """Draft one order per cheapest supplier from the parts' suggested purchase plan."""
+    orders, unsourced = services.orders_from_plan(actor=request.user)
+    if orders:
+        messages.success(
+            request,
+            _("Drafted %(n)s purchase orders from the plan: %(numbers)s.")
+            % {"n": len(orders), "numbers": ", ".join(o.number for o in orders)},
+        )
+    else:
+        messages.info(request, _("The purchase plan suggests nothing that a supplier lists."))
+    if unsourced:
+        messages.warning(
+            request,
+            _("No supplier lists these suggested parts: %(codes)s.")
+            % {"codes": ", ".join(p.code for p in unsourced)},
+        )
+    return redirect("purchasing:order_list")
+
+
 def _part_choices():
     from aftersales.parts.models import Part
 

@@ -29,7 +29,7 @@ CaseNumber = Path(
 )
 
 
-class TargetOut(Schema):
+class SlaTargetOut(Schema):
     kind: str
     milestone_code: str
     name: str
@@ -42,7 +42,7 @@ class TargetOut(Schema):
     end_milestone: str
 
 
-class LevelOut(Schema):
+class SlaLevelOut(Schema):
     position: int
     target_kinds: list[str]
     trigger: str
@@ -53,7 +53,7 @@ class LevelOut(Schema):
     channels: list[str]
 
 
-class PolicyOut(Schema):
+class SlaPolicyOut(Schema):
     code: str
     name: str
     position: int
@@ -67,18 +67,18 @@ class PolicyOut(Schema):
     pause_rules: dict[str, str]
     calendar: str | None
     version: int
-    targets: list[TargetOut]
-    levels: list[LevelOut]
+    targets: list[SlaTargetOut]
+    levels: list[SlaLevelOut]
 
 
-class ClockEventOut(Schema):
+class SlaClockEventOut(Schema):
     kind: str
     at: dt.datetime
     actor: str | None
     data: dict[str, Any]
 
 
-class ClockOut(Schema):
+class SlaClockOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -99,10 +99,10 @@ class ClockOut(Schema):
     met_at: dt.datetime | None
     breached_at: dt.datetime | None
     estimated: bool = Field(description="The calendar lacked a year: due in natural time")
-    history: list[ClockEventOut]
+    history: list[SlaClockEventOut]
 
 
-class MilestoneIn(InputSchema):
+class SlaMilestoneIn(InputSchema):
     code: str = Field(
         ...,
         min_length=1,
@@ -113,10 +113,10 @@ class MilestoneIn(InputSchema):
     at: dt.datetime | None = Field(None, description="When it happened; now when left out")
 
 
-class MilestoneOut(Schema):
+class SlaMilestoneOut(Schema):
     code: str
     at: dt.datetime
-    met: list[ClockOut]
+    met: list[SlaClockOut]
 
 
 def _code(obj: Any) -> str | None:
@@ -212,7 +212,9 @@ def _case_for(user: User, number: str):
     return case_selectors.case_get_for(user=user, number=number)
 
 
-@router.get("/sla/policies", response={200: list[PolicyOut], **ERRORS_READ}, summary="SLA policies")
+@router.get(
+    "/sla/policies", response={200: list[SlaPolicyOut], **ERRORS_READ}, summary="SLA policies"
+)
 def policy_list(request: HttpRequest):
     """Every policy in matching order, with its targets and escalation levels."""
     user: User = request.auth
@@ -222,7 +224,7 @@ def policy_list(request: HttpRequest):
 
 @router.get(
     "/cases/{number}/clocks",
-    response={200: list[ClockOut], **ERRORS_READ},
+    response={200: list[SlaClockOut], **ERRORS_READ},
     summary="A case's service-level clocks",
 )
 def case_clocks(request: HttpRequest, number: str = CaseNumber):
@@ -235,10 +237,10 @@ def case_clocks(request: HttpRequest, number: str = CaseNumber):
 
 @router.post(
     "/cases/{number}/milestones",
-    response={201: MilestoneOut, **ERRORS_WRITE},
+    response={201: SlaMilestoneOut, **ERRORS_WRITE},
     summary="Record a milestone",
 )
-def milestone_record(request: HttpRequest, payload: MilestoneIn, number: str = CaseNumber):
+def milestone_record(request: HttpRequest, payload: SlaMilestoneIn, number: str = CaseNumber):
     """Record that a milestone happened (e.g. ``onsite_arrival``); the targets that end on it
     are met. ``at`` may not lie in the future nor before the case was opened (422)."""
     user: User = request.auth

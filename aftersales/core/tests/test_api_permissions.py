@@ -219,6 +219,7 @@ MATRIX = [
         "401 422 403 403 403",
     ),
     ("po_open_orders", "get", "/api/v1/purchasing/open-orders", None, "401 200 403 403 200"),
+    ("po_from_plan", "post", "/api/v1/purchasing/orders/from-plan", {}, "401 201 403 403 403"),
     ("po_returns", "get", "/api/v1/purchasing/returns", None, "401 200 403 403 200"),
     ("po_scorecard", "get", "/api/v1/purchasing/scorecard", None, "401 200 403 403 200"),
     ("po_batches", "get", "/api/v1/purchasing/batches", None, "401 200 403 403 200"),

@@ -358,3 +358,30 @@ def test_whole_unit_parts_refuse_fractions_on_orders(users, parts, suppliers, pr
             promised_date=promised,
             lines=[{"part": parts["capacitor"], "quantity": "2.5", "unit_price": "60"}],
         )
+
+
+def test_orders_from_the_purchase_plan_go_to_the_cheapest_supplier(users, parts, suppliers, today):
+    buyer = users["parts_keeper"]
+    compressor, capacitor = parts["compressor"], parts["capacitor"]
+    Part.objects.filter(pk=compressor.pk).update(reorder_point=5, safety_stock=2)
+    Part.objects.filter(pk=capacitor.pk).update(reorder_point=10, safety_stock=5)
+    services.supplier_price_set(
+        actor=buyer, supplier=suppliers["hualeng"], part=compressor, price="780", valid_from=today
+    )
+    services.supplier_price_set(
+        actor=buyer,
+        supplier=suppliers["meidi"],
+        part=compressor,
+        price="760",
+        valid_from=today,
+        lead_time_days=10,
+    )
+    orders, unsourced = services.orders_from_plan(actor=buyer)
+    assert [p.code for p in unsourced] == ["DR-35UF"]  # nobody lists the capacitor
+    [order] = orders
+    assert (order.supplier, order.status) == (suppliers["meidi"], "draft")
+    assert order.promised_date == today + dt.timedelta(days=10)
+    line = order.lines.get()
+    assert (line.part, line.quantity, line.unit_price) == (compressor, Decimal("5"), Decimal("760"))
+    # Pressed again: the compressor is already on a draft.
+    assert services.orders_from_plan(actor=buyer)[0] == []

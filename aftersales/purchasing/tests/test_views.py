@@ -215,3 +215,23 @@ def test_prices_page_request_and_approve(users, parts):
     parts["capacitor"].refresh_from_db()
     assert str(parts["capacitor"].list_price) == "32.00"
     assert "包装升级" in supervisor.get(reverse("purchasing:prices")).content.decode()
+
+
+def test_draft_orders_from_the_plan_button(users, parts, suppliers, today):
+    from aftersales.parts.models import Part
+    from aftersales.purchasing.services import supplier_price_set
+
+    Part.objects.filter(pk=parts["compressor"].pk).update(reorder_point=3)
+    supplier_price_set(
+        actor=None,
+        supplier=suppliers["hualeng"],
+        part=parts["compressor"],
+        price="770",
+        valid_from=today,
+    )
+    url = reverse("purchasing:orders_from_plan")
+    assert client_as(users["auditor"]).post(url).status_code == 403
+    r = client_as(users["parts_keeper"]).post(url, follow=True)
+    order = PurchaseOrder.objects.get()
+    assert order.status == "draft" and order.lines.get().quantity == 3
+    assert order.number in r.content.decode()

@@ -92,3 +92,33 @@ def test_bad_milestones_are_refused_and_change_nothing(repair_case, users, paylo
     assert field in json.dumps(body["detail"])
     assert CaseEvent.objects.count() == events
     assert SlaClock.objects.get(case=repair_case, kind="milestone").state == "running"
+
+
+def test_answers_match_the_openapi_schema(repair_case, users):
+    import jsonschema_rs
+
+    client = client_as(users["agent"])
+    spec = client.get("/api/openapi.json").json()
+
+    def check(response, path: str, method: str) -> None:
+        op = spec["paths"][path][method]
+        content = op["responses"][str(response.status_code)]["content"]["application/json"]
+        schema = {**content["schema"], "components": spec["components"]}
+        jsonschema_rs.validator_for(schema).validate(response.json())
+
+    number = repair_case.number
+    check(client.get("/api/v1/sla/policies"), "/api/v1/sla/policies", "get")
+    check(client.get(f"/api/v1/cases/{number}/clocks"), "/api/v1/cases/{number}/clocks", "get")
+    recorded = client.post(
+        f"/api/v1/cases/{number}/milestones",
+        data=json.dumps({"code": "onsite_arrival"}),
+        content_type="application/json",
+    )
+    check(recorded, "/api/v1/cases/{number}/milestones", "post")
+    refused = client.post(
+        f"/api/v1/cases/{number}/milestones",
+        data=json.dumps({"code": "x y"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    check(refused, "/api/v1/cases/{number}/milestones", "post")

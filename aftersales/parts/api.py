@@ -195,10 +195,6 @@ def _movement_out(m: Movement) -> dict:
     }
 
 
-def _movement_reload(m: Movement) -> dict:
-    return _movement_out(selectors.movement_rows().get(pk=m.pk))
-
-
 def _reservation_out(r: Reservation, wo_number: str | None = None) -> dict:
     return {
         "id": r.pk,
@@ -382,7 +378,7 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn):
         reference=payload.reference,
         actor=user,
     )
-    return Status(201, _movement_reload(m))
+    return Status(201, _movement_out(m))
 
 
 @router.post("/stock/issue", response={201: MovementOut, **ERRORS_WRITE}, summary="Issue")
@@ -407,7 +403,7 @@ def stock_issue(request: HttpRequest, payload: IssueIn):
         reason=payload.reason,
         actor=user,
     )
-    return Status(201, _movement_reload(m))
+    return Status(201, _movement_out(m))
 
 
 @router.post("/stock/return", response={201: MovementOut, **ERRORS_WRITE}, summary="Return")
@@ -424,7 +420,7 @@ def stock_return(request: HttpRequest, payload: ReturnIn):
         reason=payload.reason,
         actor=user,
     )
-    return Status(201, _movement_reload(m))
+    return Status(201, _movement_out(m))
 
 
 @router.post("/stock/transfer", response={201: TransferOut, **ERRORS_WRITE}, summary="Transfer")
@@ -441,7 +437,7 @@ def stock_transfer(request: HttpRequest, payload: TransferIn):
         reason=payload.reason,
         actor=user,
     )
-    return Status(201, {"out": _movement_reload(out), "into": _movement_reload(into)})
+    return Status(201, {"out": _movement_out(out), "into": _movement_out(into)})
 
 
 @router.post("/stock/adjust", response={201: MovementOut, **ERRORS_WRITE}, summary="Adjust")
@@ -456,7 +452,7 @@ def stock_adjust(request: HttpRequest, payload: AdjustIn):
         reason=payload.reason,
         actor=user,
     )
-    return Status(201, _movement_reload(m))
+    return Status(201, _movement_out(m))
 
 
 @router.post("/stock/scrap", response={201: MovementOut, **ERRORS_WRITE}, summary="Scrap")
@@ -472,7 +468,7 @@ def stock_scrap(request: HttpRequest, payload: ScrapIn):
         reason=payload.reason,
         actor=user,
     )
-    return Status(201, _movement_reload(m))
+    return Status(201, _movement_out(m))
 
 
 # --- reservations --------------------------------------------------------------------------

@@ -14,9 +14,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
-from django.db.models.functions import Round
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -390,37 +389,52 @@ def batch_for_lot(*, part: Part, lot_number: str, supplier_ref: str = "") -> Bat
 
 def _level_change(
     part: Part, location: Location, on_hand_delta: Decimal, reserved_delta: Decimal = ZERO
-) -> None:
-    """Move the stock row by the deltas in one conditional UPDATE.
+) -> tuple[Decimal, Decimal]:
+    """Move the stock row by the deltas in one conditional UPDATE; return on hand and reserved
+    after it.
 
     The guard keeps ``on_hand - reserved >= 0`` and ``reserved >= 0`` after the change; when
     it does not hold the UPDATE touches no row and :class:`InsufficientStock` is raised. A row
     is created on the first increase (inside a savepoint, so a concurrent first receipt that
-    wins the insert is simply updated).
+    wins the insert is simply updated). ``RETURNING`` (PostgreSQL, SQLite ≥ 3.35) hands back
+    the new figures for the audit record without a second read.
     """
     need = reserved_delta - on_hand_delta  # how much available stock the change consumes
-    qs = StockLevel.objects.filter(part=part, location=location)
+    guards = ["part_id = %s", "location_id = %s"]
+    params: list[Any] = [part.pk, location.pk]
     if need > 0:
-        qs = qs.filter(on_hand__gte=F("reserved") + (need - SLACK))
+        guards.append("on_hand >= reserved + %s")
+        params.append(need - SLACK)
     if reserved_delta < 0:
-        qs = qs.filter(reserved__gte=-reserved_delta - SLACK)
-    changes = {
-        "on_hand": Round(F("on_hand") + on_hand_delta, 3),
-        "reserved": Round(F("reserved") + reserved_delta, 3),
-        "version": F("version") + 1,
-        "updated_at": timezone.now(),
-    }
-    if qs.update(**changes):
-        return
-    if need > 0 or reserved_delta < 0:
-        _refuse(part, location, need, reserved_delta)
-    try:
-        with transaction.atomic():
-            StockLevel.objects.create(part=part, location=location)
-    except IntegrityError:
-        pass  # another transaction created it first
-    if not StockLevel.objects.filter(part=part, location=location).update(**changes):
-        raise Conflict(_("The stock row could not be updated. Try again."))
+        guards.append("reserved >= %s")
+        params.append(-reserved_delta - SLACK)
+    sql = (
+        f"UPDATE {StockLevel._meta.db_table} SET on_hand = ROUND(on_hand + %s, 3), "
+        "reserved = ROUND(reserved + %s, 3), version = version + 1, updated_at = %s "
+        f"WHERE {' AND '.join(guards)} RETURNING on_hand, reserved"
+    )
+    values = [on_hand_delta, reserved_delta, timezone.now(), *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        if need > 0 or reserved_delta < 0:
+            _refuse(part, location, need, reserved_delta)
+        try:
+            with transaction.atomic():
+                StockLevel.objects.create(part=part, location=location)
+        except IntegrityError:
+            pass  # another transaction created it first
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+        if row is None:
+            raise Conflict(_("The stock row could not be updated. Try again."))
+    return _dec3(row[0]), _dec3(row[1])
+
+
+def _dec3(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.001"))
 
 
 def _refuse(part: Part, location: Location, need: Decimal, reserved_delta: Decimal) -> None:
@@ -458,13 +472,6 @@ def _fmt(value: Any) -> Decimal:
     return qty.to_integral_value() if qty == qty.to_integral_value() else qty.normalize()
 
 
-def _level_snapshot(part: Part, location: Location) -> dict[str, str]:
-    level = StockLevel.objects.filter(part=part, location=location).first()
-    if level is None:
-        return {"on_hand": "0", "reserved": "0"}
-    return {"on_hand": str(_fmt(level.on_hand)), "reserved": str(_fmt(level.reserved))}
-
-
 def _record(
     *,
     kind: str,
@@ -480,7 +487,7 @@ def _record(
     reference: str = "",
 ) -> Movement:
     """Apply the change to the stock row, append the movement and audit it."""
-    _level_change(part, location, quantity, reserved_delta)
+    on_hand, reserved = _level_change(part, location, quantity, reserved_delta)
     movement = Movement.objects.create(
         kind=kind,
         part=part,
@@ -494,10 +501,12 @@ def _record(
         reference=(reference or "")[:100],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    after = _level_snapshot(part, location)
+    movement.wo_number = getattr(work_order, "number", None)
+    movement.available_after = on_hand - reserved
+    after = {"on_hand": str(_fmt(on_hand)), "reserved": str(_fmt(reserved))}
     before = {
-        "on_hand": str(_fmt(Decimal(after["on_hand"]) - quantity)),
-        "reserved": str(_fmt(Decimal(after["reserved"]) - reserved_delta)),
+        "on_hand": str(_fmt(on_hand - quantity)),
+        "reserved": str(_fmt(reserved - reserved_delta)),
     }
     audit_record(
         actor=actor,
@@ -577,7 +586,7 @@ def stock_receive(
         unit_cost=cost,
         reference=reference,
     )
-    _low_stock_check(part, actor=actor)
+    _low_stock_check(part, actor=actor, floor=movement.available_after)
     return movement
 
 
@@ -620,7 +629,7 @@ def stock_issue(
         work_order=work_order,
         reason=reason,
     )
-    _low_stock_check(part, actor=actor)
+    _low_stock_check(part, actor=actor, floor=movement.available_after)
     return movement
 
 
@@ -667,7 +676,7 @@ def stock_return(
         work_order=work_order,
         reason=reason,
     )
-    _low_stock_check(part, actor=actor)
+    _low_stock_check(part, actor=actor, floor=movement.available_after)
     return movement
 
 
@@ -726,7 +735,7 @@ def stock_adjust(
         actor=actor,
         reason=reason,
     )
-    _low_stock_check(part, actor=actor)
+    _low_stock_check(part, actor=actor, floor=movement.available_after)
     return movement
 
 
@@ -754,7 +763,7 @@ def stock_scrap(
         batch=batch,
         reason=reason,
     )
-    _low_stock_check(part, actor=actor)
+    _low_stock_check(part, actor=actor, floor=movement.available_after)
     return movement
 
 
@@ -844,14 +853,20 @@ def reservations_release_for_work_order(work_order: Any, *, actor: Any, reason: 
 # --- low-stock alert ---------------------------------------------------------------------------
 
 
-def _low_stock_check(part: Part, *, actor: Any) -> None:
+def _low_stock_check(part: Part, *, actor: Any, floor: Decimal | None = None) -> None:
     """Raise one alert when the part's available stock falls below its reorder point, and
     re-arm it once stock is back (R8.3, R12.3). The flag flips by conditional update, so two
-    concurrent issues raise one alert."""
+    concurrent issues raise one alert.
+
+    ``floor`` is what is available at the location just moved: when that alone reaches the
+    reorder point and no alert is pending, the part cannot be short and the sum over all
+    locations is skipped."""
     from .alerts import low_stock_alert
     from .selectors import part_available
 
     if part.reorder_point <= 0:
+        return
+    if floor is not None and floor >= part.reorder_point and not part.low_stock_alerted:
         return
     available = part_available(part)
     if available < part.reorder_point:

@@ -27,7 +27,7 @@ CalendarCode = Path(..., max_length=40, pattern=r"^[-a-zA-Z0-9_]+$", description
 VIEW = "calendars.view_workingcalendar"
 
 
-class IntervalOut(Schema):
+class CalendarIntervalOut(Schema):
     start: str
     end: str
 
@@ -45,39 +45,41 @@ class CalendarOut(Schema):
     known_years: list[int]
 
 
-class DayOut(Schema):
+class CalendarDayOut(Schema):
     date: dt.date
     kind: str
     name: str
-    intervals: list[IntervalOut]
+    intervals: list[CalendarIntervalOut]
     inherited: bool = Field(description="taken from the calendar it follows")
 
 
 class CalendarDetailOut(CalendarOut):
-    weekly: dict[str, list[IntervalOut]] = Field(description="weekday 0 (Monday) … 6 (Sunday)")
-    days: list[DayOut] = Field(description="overrides of the requested year")
+    weekly: dict[str, list[CalendarIntervalOut]] = Field(
+        description="weekday 0 (Monday) … 6 (Sunday)"
+    )
+    days: list[CalendarDayOut] = Field(description="overrides of the requested year")
 
 
-class AddIn(Schema):
+class WorktimeAddIn(Schema):
     from_: str = Field(
         ..., alias="from", max_length=40, description="ISO-8601; without offset: calendar time"
     )
     duration: str = Field(..., max_length=20, description="24h, 90m, 2d, 8wh, 30wm, 1wd")
 
 
-class AddOut(Schema):
+class WorktimeAddOut(Schema):
     result: str = Field(description="ISO-8601 with offset")
     estimated: bool
     warning: str | None = None
     duration: str
 
 
-class BetweenIn(Schema):
+class WorktimeBetweenIn(Schema):
     from_: str = Field(..., alias="from", max_length=40)
     to: str = Field(..., max_length=40)
 
 
-class BetweenOut(Schema):
+class WorktimeBetweenOut(Schema):
     working_minutes: int
     duration: str = Field(description="the working time as a duration, e.g. 15wh, -90wm")
 
@@ -160,10 +162,10 @@ def calendar_detail(
 
 @router.post(
     "/calendars/{code}/worktime/add",
-    response={200: AddOut, **ERRORS_WRITE},
+    response={200: WorktimeAddOut, **ERRORS_WRITE},
     summary="Add a duration to an instant",
 )
-def worktime_add(request: HttpRequest, payload: AddIn, code: str = CalendarCode):
+def worktime_add(request: HttpRequest, payload: WorktimeAddIn, code: str = CalendarCode):
     """The deadline ``duration`` after ``from`` on this calendar."""
     _check(request)
     calendar = _calendar(code)
@@ -181,10 +183,10 @@ def worktime_add(request: HttpRequest, payload: AddIn, code: str = CalendarCode)
 
 @router.post(
     "/calendars/{code}/worktime/between",
-    response={200: BetweenOut, **ERRORS_WRITE},
+    response={200: WorktimeBetweenOut, **ERRORS_WRITE},
     summary="Working time between two instants",
 )
-def worktime_between(request: HttpRequest, payload: BetweenIn, code: str = CalendarCode):
+def worktime_between(request: HttpRequest, payload: WorktimeBetweenIn, code: str = CalendarCode):
     """Working time from ``from`` to ``to`` (negative when ``to`` is earlier)."""
     _check(request)
     calendar = _calendar(code)

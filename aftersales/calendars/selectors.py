@@ -164,7 +164,14 @@ def parse_instant(value: str | dt.datetime, tz: ZoneInfo, field: str = "from") -
             ) from exc
     if instant.tzinfo is None or instant.utcoffset() is None:
         instant = instant.replace(tzinfo=tz)
-    return instant.astimezone(tz)
+    try:
+        return instant.astimezone(tz)
+    except OverflowError as exc:
+        raise InvalidInput(
+            _("“%(value)s” is not a date and time like 2026-09-30T18:30.") % {"value": value},
+            code="invalid_instant",
+            detail={"field": field},
+        ) from exc
 
 
 def unknown_year_error(exc: UnknownYear, calendar: WorkingCalendar) -> InvalidInput:
@@ -207,12 +214,19 @@ def worktime_add(
     instant = parse_instant(start, compiled.tz)
     parsed = parse_duration(duration)
     try:
-        return AddAnswer(instant, parsed, compiled.add(instant, parsed), False)
-    except UnknownYear as exc:
-        if not estimate:
-            raise unknown_year_error(exc, calendar) from exc
-        result, _estimated = compiled.add_or_estimate(instant, parsed)
-        return AddAnswer(instant, parsed, result, True)
+        try:
+            return AddAnswer(instant, parsed, compiled.add(instant, parsed), False)
+        except UnknownYear as exc:
+            if not estimate:
+                raise unknown_year_error(exc, calendar) from exc
+            result, _estimated = compiled.add_or_estimate(instant, parsed)
+            return AddAnswer(instant, parsed, result, True)
+    except OverflowError as exc:
+        raise InvalidInput(
+            _("The result would lie beyond the year 9999."),
+            code="invalid_instant",
+            detail={"field": "duration"},
+        ) from exc
 
 
 def worktime_between(

@@ -60,6 +60,8 @@ _UNITS = {
     "wh": (WORKING, 60),
     "wd": (WORKING_DAYS, 1),
 }
+MAX_MINUTES = 10 * 366 * 1440  # ten years, natural or working
+MAX_WORKING_DAYS = 10 * 366
 _DURATION_RE = re.compile(r"^\s*(\d{1,7})\s*([a-z]{1,3})\s*$")
 
 
@@ -102,7 +104,10 @@ class Duration:
                 "or wd (working days), e.g. 24h, 90m, 8wh, 30wm, 1wd"
             )
         kind, factor = _UNITS[match.group(2)]
-        return cls(kind, int(match.group(1)) * factor)
+        amount = int(match.group(1)) * factor
+        if amount > (MAX_WORKING_DAYS if kind == WORKING_DAYS else MAX_MINUTES):
+            raise ValueError(f"invalid duration {text!r}: at most ten years")
+        return cls(kind, amount)
 
     @property
     def is_natural(self) -> bool:

@@ -232,7 +232,9 @@ def test_duration_parse(text, kind, amount):
     assert Duration.parse(text) == Duration(kind, amount)
 
 
-@pytest.mark.parametrize("text", ["", "1", "h", "1.5wh", "-2h", "3wx", "1 2h", "10y"])
+@pytest.mark.parametrize(
+    "text", ["", "1", "h", "1.5wh", "-2h", "3wx", "1 2h", "10y", "9999999d", "9999wd"]
+)
 def test_duration_parse_refuses_with_a_clear_message(text):
     with pytest.raises(ValueError, match="invalid duration"):
         Duration.parse(text)
@@ -253,7 +255,7 @@ def test_duration_short_form():
         Duration("working", -1)
 
 
-@given(kind=st.sampled_from(["natural", "working", "working_days"]), amount=st.integers(0, 10**6))
+@given(kind=st.sampled_from(["natural", "working", "working_days"]), amount=st.integers(0, 3660))
 def test_duration_round_trips(kind, amount):
     d = Duration(kind, amount)
     assert Duration.parse(str(d)) == d

@@ -14,8 +14,8 @@ HOURS_HELP = _("Intervals like 08:30-12:00;13:30-17:30 — empty for a day witho
 
 class DayForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind of day"), choices=DayKind.choices)
+    name = forms.CharField(label=_("Holiday or occasion"), max_length=100, required=False)
     intervals = forms.CharField(
         label=_("Working hours"),
         max_length=200,

@@ -94,14 +94,16 @@ def _check_year(year: int) -> int:
 
 # -- versions and change notices ----------------------------------------------------------
 def _touch(calendar: WorkingCalendar, expected_version: int | None = None) -> None:
-    """Bump the version with ``UPDATE … WHERE version = ?`` and announce the change after commit."""
-    version = calendar.version if expected_version is None else expected_version
-    updated = WorkingCalendar.objects.filter(pk=calendar.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise VersionConflict(CALENDAR_CHANGED, detail={"expected_version": version})
-    calendar.version = version + 1
+    """Bump the version (``UPDATE … WHERE version = ?`` when the editor said which version they
+    saw) and announce the change after the commit. The update also locks the calendar's row, so
+    edits of one calendar are serialised."""
+    rows = WorkingCalendar.objects.filter(pk=calendar.pk)
+    if expected_version is not None:  # the editor decided on this version: refuse a later one
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1, updated_at=timezone.now()):
+        raise VersionConflict(CALENDAR_CHANGED, detail={"expected_version": expected_version})
+    # the row is locked by the update until the commit, so this read is the version just written
+    calendar.version = WorkingCalendar.objects.values_list("version", flat=True).get(pk=calendar.pk)
     ids = [
         calendar.pk,
         *WorkingCalendar.objects.filter(holidays_from=calendar).values_list("pk", flat=True),

@@ -352,3 +352,21 @@ def test_cache_stamp_includes_the_time_of_change(users):
 def test_working_calendar_fixture(working_calendar):
     assert working_calendar.code == "default"
     assert services.calendar_for(working_calendar).knows(dt.date(2026, 10, 1))
+
+
+def test_an_older_copy_without_a_version_still_edits(users):
+    """Only an editor who says which version they saw is refused; a service called with an
+    older copy of the calendar (no version given) just adds its change."""
+    first = services.calendar_default()
+    second = services.calendar_default()
+    services.calendar_day_set(
+        actor=users["administrator"], calendar=first, date=dt.date(2026, 11, 26), kind="holiday"
+    )
+    services.calendar_day_set(
+        actor=users["administrator"], calendar=second, date=dt.date(2026, 11, 27), kind="holiday"
+    )
+    assert second.version == first.version + 1
+    assert (
+        CalendarDay.objects.filter(date__in=[dt.date(2026, 11, 26), dt.date(2026, 11, 27)]).count()
+        == 2
+    )

@@ -299,7 +299,8 @@ def test_queue_query_count_is_constant(
             assignee=agent if i % 3 else None,
             title=f"第 {i} 个请求",
         )
-    with django_assert_max_num_queries(11):
+    # the list count: one bounded COUNT, and on PostgreSQL the planner's estimate before it
+    with django_assert_max_num_queries(11 if connection.vendor == "sqlite" else 12):
         html = client.get(url).content.decode()
     assert html.count('data-testid="case-row"') == 31
     assert _queue_queries(client, url) == few

@@ -44,7 +44,18 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import ROOT, children, gunicorn, machine, percentile, recreate_postgres, say
+from _common import (
+    ROOT,
+    children,
+    cpu_seconds,
+    cpu_used,
+    gunicorn,
+    machine,
+    percentile,
+    postgres_backends,
+    recreate_postgres,
+    say,
+)
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/aftersales_bench"
 SQLITE_DIR = ROOT / "var" / "bench"
@@ -72,6 +83,12 @@ class Figure:
     errors: int = 0
     bytes: int = 0
     note: str = ""
+    cpu_app: float = 0.0  # CPU seconds of the gunicorn workers during the measured requests
+    cpu_db: float = 0.0  # and of the PostgreSQL server processes of the bench database
+
+    def cpu_ms(self) -> float:
+        n = len(self.latencies) or 1
+        return (self.cpu_app + self.cpu_db) / n * 1000
 
     def pct(self, p: float) -> float:
         return percentile(sorted(self.latencies), p) * 1000
@@ -83,7 +100,8 @@ class Figure:
             mark = f"  target p95 ≤ {target} ms: {'met' if self.pct(95) <= target else 'MISSED'}"
         return (
             f"{self.name:<34} p50 {self.pct(50):7.1f}  p95 {self.pct(95):7.1f}  "
-            f"p99 {self.pct(99):7.1f} ms  ({len(self.latencies)} requests, {self.errors} errors)"
+            f"p99 {self.pct(99):7.1f} ms  CPU/request {self.cpu_ms():5.1f} ms "
+            f"({len(self.latencies)} requests, {self.errors} errors)"
             f"{mark}{'  ' + self.note if self.note else ''}"
         )
 
@@ -94,6 +112,8 @@ class Figure:
             "p99_ms": round(self.pct(99), 2),
             "requests": len(self.latencies),
             "errors": self.errors,
+            "cpu_ms_per_request": round(self.cpu_ms(), 2),
+            "cpu_app_ms_per_request": round(self.cpu_app / (len(self.latencies) or 1) * 1000, 2),
             "target_p95_ms": TARGETS_MS.get(self.name),
             "note": self.note,
         }
@@ -127,8 +147,11 @@ def load(args) -> dict[str, float]:
     bulk.generate(customers=args.customers, assets=args.assets, progress=progress)
     times["customers and products"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    bulk.generate(cases=args.cases, progress=progress)
-    times["cases and timelines"] = time.perf_counter() - t0
+    with without_secondary_indexes(["cases_case", "cases_caseevent"]) as rebuilt:
+        bulk.generate(cases=args.cases, progress=progress)
+        times["cases and timelines"] = time.perf_counter() - t0
+    if rebuilt:
+        times["indexes rebuilt"] = rebuilt[0]
     t0 = time.perf_counter()
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -139,14 +162,63 @@ def load(args) -> dict[str, float]:
     return times
 
 
-def rebuild_search() -> tuple[float | None, str]:
+@contextlib.contextmanager
+def without_secondary_indexes(tables: list[str]):
+    """PostgreSQL: drop the tables' indexes that back no constraint, and build them again
+    afterwards (the usual way to bulk-load: one sort per index instead of a billion inserts
+    into them). Yields a list that receives the seconds the rebuild took."""
+    from django.db import connection
+
+    spent: list[float] = []
+    if connection.vendor != "postgresql":
+        yield spent
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = "
+            "current_schema() AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM "
+            "pg_constraint c WHERE c.conname = i.indexname)",
+            [tables],
+        )
+        definitions = cur.fetchall()
+        for name, _ in definitions:
+            cur.execute(f'DROP INDEX "{name}"')
     try:
-        from aftersales.search.services import search_index_rebuild
-    except ImportError:
-        return None, "aftersales.search.services.search_index_rebuild is not available"
+        yield spent
+    finally:
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("SET maintenance_work_mem = '256MB'")
+            for _, definition in definitions:
+                cur.execute(definition)
+        spent.append(time.perf_counter() - t0)
+        log(f"  {len(definitions)} indexes built again in {spent[0]:.1f} s")
+
+
+def rebuild_search() -> tuple[float | None, str]:
+    """Build the search index with the search app's bulk rebuild, wherever it lives."""
+    import importlib
+
+    rebuild = None
+    for module in ("aftersales.search.services", "aftersales.search.indexing"):
+        try:
+            rebuild = getattr(importlib.import_module(module), "search_index_rebuild", None)
+        except ImportError:
+            continue
+        if rebuild is not None:
+            break
+    if rebuild is None:
+        return None, "search_index_rebuild() is not available"
+    last = [time.perf_counter()]
+
+    def progress(kind: str, done: int, seconds: float) -> None:
+        if time.perf_counter() - last[0] > 30:
+            last[0] = time.perf_counter()
+            log(f"  search index: {kind} {done:,} ({seconds:.0f} s)")
+
     t0 = time.perf_counter()
-    result = search_index_rebuild()
-    return time.perf_counter() - t0, f"{result}"
+    result = rebuild(progress=progress)
+    return time.perf_counter() - t0, ", ".join(f"{k} {v:,}" for k, v in result.items())
 
 
 def counts() -> dict[str, int]:
@@ -311,10 +383,21 @@ class Client:
             raise SystemExit(f"signing in as {username} failed ({status})")
 
 
-def measure(client: Client, name: str, urls: list[str], requests: int, warmup: int) -> Figure:
+def measure(
+    client: Client,
+    name: str,
+    urls: list[str],
+    requests: int,
+    warmup: int,
+    master: int,
+    pg_url: str | None,
+) -> Figure:
     fig = Figure(name)
     for i in range(warmup):
         client.request("GET", urls[i % len(urls)])
+    workers = children(master)
+    backends = postgres_backends(pg_url) if pg_url else []
+    app0, db0 = cpu_seconds(workers), cpu_seconds(backends)
     for i in range(requests):
         url = urls[i % len(urls)]
         t0 = time.perf_counter()
@@ -325,6 +408,8 @@ def measure(client: Client, name: str, urls: list[str], requests: int, warmup: i
             fig.errors += 1
             if fig.errors <= 3:
                 log(f"  {name}: {url} answered {status}")
+    fig.cpu_app = cpu_used(app0, cpu_seconds(workers))
+    fig.cpu_db = cpu_used(db0, cpu_seconds(backends))
     return fig
 
 
@@ -376,8 +461,13 @@ def raw_timing(url: str, vendor: str, statements: list[tuple[str, Any]], n: int)
 
 
 def list_statement(statements: list[tuple[str, Any]], table: str) -> list[tuple[str, Any]]:
-    """The page's own reads of ``table`` (not sessions, users or permissions)."""
-    return [(s, p) for s, p in statements if table in s and s.lstrip().upper().startswith("SELECT")]
+    """The page's own reads of ``table`` (not sessions, users or permissions): the rows and
+    the list count (with the planner estimate it asks for on PostgreSQL)."""
+    return [
+        (s, p)
+        for s, p in statements
+        if table in s and s.lstrip().upper().startswith(("SELECT", "EXPLAIN"))
+    ]
 
 
 # --- memory ---------------------------------------------------------------------------------
@@ -400,6 +490,13 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=20, help="warm-up requests per scenario")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--reuse", action="store_true", help="measure the bench database as it is")
+    parser.add_argument(
+        "--load-only", action="store_true", help="load and index the data, measure nothing"
+    )
+    parser.add_argument("--no-search-rebuild", action="store_true", help="with --reuse")
+    parser.add_argument(
+        "--only", help="comma-separated scenario prefixes to measure, e.g. 'queue,case,API'"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if args.cases is None:
@@ -461,7 +558,10 @@ def main() -> int:
     rows = counts()
     log("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     figures["rows"] = rows
-    t_search, search_note = rebuild_search()
+    if args.no_search_rebuild:
+        t_search, search_note = 0.0, "kept"
+    else:
+        t_search, search_note = rebuild_search()
     if t_search is None:
         log(f"search: {search_note}; search scenarios skipped")
     else:
@@ -475,6 +575,10 @@ def main() -> int:
         figures["database_size"] = f"{Path(urlsplit(url).path).stat().st_size / 2**20:.0f} MB"
     log(f"database size {figures['database_size']}")
 
+    if args.load_only:
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+        return 0
     p = plan(args)
     log(f"deep pages: rows {p['depths'][0]:,}–{p['depths'][1]:,} of {p['depths'][2]:,} open cases")
     scenarios: list[tuple[str, list[str]]] = [
@@ -492,14 +596,20 @@ def main() -> int:
         for label, text in p["search"].items():
             scenarios.append((f"search: {label}", [search_path + urlencode({"q": text})]))
 
+    if args.only:
+        prefixes = tuple(x.strip() for x in args.only.split(",") if x.strip())
+        scenarios = [sc for sc in scenarios if sc[0].startswith(prefixes)]
+        if not any(sc[0].startswith("search") for sc in scenarios):
+            search_path = None
     # the plain-driver floor, measured before the server starts so they do not compete
     connection.close()
     raw: dict[str, tuple[Figure, int]] = {}
-    queue_sql = list_statement(captured("/cases/"), "cases_case")
-    raw["queue: first page"] = (
-        raw_timing(url, connection.vendor, queue_sql, args.requests),
-        len(queue_sql),
-    )
+    if any(name == "queue: first page" for name, _ in scenarios):
+        queue_sql = list_statement(captured("/cases/"), "cases_case")
+        raw["queue: first page"] = (
+            raw_timing(url, connection.vendor, queue_sql, args.requests),
+            len(queue_sql),
+        )
     if search_path:
         for label in ("空调", "压缩机不制冷"):
             path = search_path + urlencode({"q": p["search"][label]})
@@ -523,7 +633,8 @@ def main() -> int:
         client = Client(port)
         client.login(AGENT, PASSWORD)
         for name, urls in scenarios:
-            fig = measure(client, name, urls, args.requests, args.warmup)
+            pg_url = url if connection.vendor == "postgresql" else None
+            fig = measure(client, name, urls, args.requests, args.warmup, master, pg_url)
             results.append(fig)
             log(fig.line())
         workers = children(master)

@@ -11,7 +11,7 @@ WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup venv assets messages migrate static demo serve lint format fuzz \
-        bench-intake bench bench-sqlite bench-sla bench-stock check clean
+        bench-intake bench bench-sqlite bench-sla bench-stock bench-report check clean
 
 run: setup demo ## install everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -87,6 +87,9 @@ bench-sqlite: setup ## the same at 100,000 cases on SQLite
 bench-sla: venv ## working-time additions/s on one core (and the SLA sweep when present)
 	$(PY) bench/worktime.py
 	if [ -f bench/sla_sweep.py ]; then $(PY) bench/sla_sweep.py; fi
+
+bench-report: setup ## SLA compliance report over 100,000 cases on PostgreSQL (--sqlite: SQLite)
+	$(PY) bench/sla_report.py $(BENCH_ARGS)
 
 bench-stock: setup ## stock issues/s through the API vs plain SQL; one part's stock with 10M ledger rows (PostgreSQL)
 	$(PY) bench/stock.py $(BENCH_ARGS)

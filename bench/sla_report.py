@@ -1,7 +1,7 @@
 """SLA compliance report at scale: how long the report's grouped queries take over many cases,
 next to the same statements sent through the plain driver (the raw-database limit).
 
-    .venv/bin/python bench/sla_report.py                 # PostgreSQL database aftersales_bench_sla
+    .venv/bin/python bench/sla_report.py                 # PostgreSQL database aftersales_bench_report
     .venv/bin/python bench/sla_report.py --sqlite        # SQLite in a temporary folder
     .venv/bin/python bench/sla_report.py --cases 200000
 
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import machine, recreate_postgres, say
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/aftersales_bench_sla"
+PG_URL = "postgres://postgres@127.0.0.1:5432/aftersales_bench_report"
 
 
 def setup(args) -> None:

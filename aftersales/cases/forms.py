@@ -339,7 +339,10 @@ class IntakeCaseForm(forms.Form):
     )
     customer_demand = forms.CharField(label=_("Customer's demand"), required=False, max_length=500)
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("By routing rules"),
     )
     assignee = StaffChoiceField(
         label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")

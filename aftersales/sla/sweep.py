@@ -17,9 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
@@ -144,13 +145,20 @@ class _Context:
                 out.append(user)
         return out
 
+    def prime_staff(self, users: list[User]) -> None:
+        """Load the calendars of these recipients at once."""
+        missing = [u for u in users if u.pk not in self._user_cals]
+        if missing:
+            for user_id, calendar_id in sla_calendars.calendar_ids_for_staff(missing).items():
+                self._user_cals[user_id] = self.cals.get(calendar_id)
+
     def hold_until(self, user: User, case: Case, now: dt.datetime) -> dt.datetime | None:
         """The recipient's next working instant when ``now`` is outside it; urgent cases and
         recipients without a calendar are not held."""
         if case.priority == Priority.URGENT:
             return None
         if user.pk not in self._user_cals:
-            self._user_cals[user.pk] = sla_calendars.calendar_for_staff(user)
+            self.prime_staff([user])
         cal = self._user_cals[user.pk]
         if cal is None:
             return None
@@ -200,6 +208,76 @@ def _insert_notices(rows: list[tuple[int, int, int, dt.datetime]], now: dt.datet
     return won
 
 
+def insert_rows(objs: list[Any], *, returning: bool = False) -> None:
+    """Insert model instances, values prepared by their fields as ``bulk_create`` would
+    (``auto_now_add`` included), ids read back when asked. On PostgreSQL one short statement
+    runs for every row in psycopg's pipeline (``executemany``): long multi-row statements cost
+    more to parse in the driver than to run. On SQLite, multi-row ``INSERT … VALUES``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    qn = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(qn(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "
+    rows = [
+        [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objs
+    ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg's own cursor, for executemany(returning=…)
+            raw.executemany(head + row_sql + tail, rows, returning=returning)
+            if returning:
+                for obj in objs:
+                    obj.pk = raw.fetchone()[0]
+                    raw.nextset()
+        return
+    for start in range(0, len(objs), 500):
+        chunk = objs[start : start + 500]
+        params = [value for row in rows[start : start + 500] for value in row]
+        with connection.cursor() as cursor:
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
+            if returning:
+                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+
+
+def _update_clocks(clocks: list[SlaClock]) -> None:
+    """Write the swept clocks' state, breach, level and next check in one statement per 500:
+    ``WITH v(…) AS (VALUES …) UPDATE … FROM v`` (PostgreSQL and SQLite ≥ 3.33)."""
+    qn = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    stamp = "::timestamptz" if connection.vendor == "postgresql" else ""
+    table = qn(SlaClock._meta.db_table)
+    for start in range(0, len(clocks), 500):
+        chunk = clocks[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params: list[Any] = []
+        for c in chunk:
+            params += [
+                c.pk,
+                c.state,
+                adapt(c.breached_at),
+                c.next_level,
+                adapt(c.next_check_at),
+                adapt(c.updated_at),
+            ]
+        sql = (
+            f"WITH v (id, state, breached_at, next_level, next_check_at, updated_at) AS "
+            f"(VALUES {values}) "
+            f"UPDATE {table} SET {qn('state')} = v.state, "
+            f"{qn('breached_at')} = CAST(v.breached_at AS TEXT){stamp}, "
+            f"{qn('next_level')} = v.next_level, "
+            f"{qn('next_check_at')} = CAST(v.next_check_at AS TEXT){stamp}, "
+            f"{qn('updated_at')} = CAST(v.updated_at AS TEXT){stamp} "
+            f"FROM v WHERE {table}.{qn('id')} = v.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
 def _sweep_clocks(now: dt.datetime, batch: int, result: SweepResult) -> None:
     clocks = _claim_due(now, batch)
     result.clocks = len(clocks)
@@ -225,11 +303,7 @@ def _sweep_clocks(now: dt.datetime, batch: int, result: SweepResult) -> None:
                 breached.append(clock)
         clock.next_check_at = clock_next_check(clock, levels, cal)
         clock.updated_at = now
-    SlaClock.objects.bulk_update(
-        clocks,
-        ["state", "breached_at", "next_level", "next_check_at", "updated_at"],
-        batch_size=500,
-    )
+    _update_clocks(clocks)
     won = _insert_notices([(c.pk, lv.pk, c.case_id, at) for c, lv, at in fired], now)
     won_keys = {(clock_id, level_id): pk for pk, clock_id, level_id in won}
     notices = [
@@ -244,13 +318,13 @@ def _sweep_clocks(now: dt.datetime, batch: int, result: SweepResult) -> None:
 def _record_breaches(breached: list[SlaClock], now: dt.datetime) -> None:
     if not breached:
         return
-    SlaClockEvent.objects.bulk_create(
+    insert_rows(
         [
             SlaClockEvent(clock=c, kind=ClockEventKind.BREACHED, at=c.breached_at, data={})
             for c in breached
         ]
     )
-    CaseEvent.objects.bulk_create(
+    insert_rows(
         [
             CaseEvent(
                 case_id=c.case_id,
@@ -289,10 +363,14 @@ def _deliver_notices(
     events: list[CaseEvent] = []
     history: list[SlaClockEvent] = []
     send: list[tuple[EscalationDelivery, SlaClock, EscalationLevel]] = []
+    recipients = {}
+    for notice_id, clock, level, _at in notices:
+        recipients[notice_id] = ctx.recipients(level, clock.case)
+    ctx.prime_staff([u for group in recipients.values() for u in group])
     for notice_id, clock, level, at in notices:
         case = clock.case
         names = []
-        for user in ctx.recipients(level, case):
+        for user in recipients[notice_id]:
             hold = ctx.hold_until(user, case, now)
             delivery = EscalationDelivery(
                 notice_id=notice_id,
@@ -317,9 +395,9 @@ def _deliver_notices(
         }
         events.append(CaseEvent(case_id=case.pk, kind=EventKind.SLA_ESCALATED, data=data))
         history.append(SlaClockEvent(clock=clock, kind=ClockEventKind.ESCALATED, at=at, data=data))
-    EscalationDelivery.objects.bulk_create(deliveries)
-    CaseEvent.objects.bulk_create(events)
-    SlaClockEvent.objects.bulk_create(history)
+    insert_rows(deliveries)
+    insert_rows(events)
+    insert_rows(history)
     result.queued += _outbox(send, now)
 
 
@@ -359,33 +437,32 @@ def _address(user: User, channel: str) -> str:
     return user.get_username()
 
 
-def render_notice(
-    *,
-    language: str,
-    case: Case,
-    clock: SlaClock,
-    level: EscalationLevel,
-    user: User,
-    now: dt.datetime,
-) -> tuple[str, str]:
-    from django.conf import settings
-
+def render_notice(*, case: Case, clock: SlaClock, user: User, now: dt.datetime) -> tuple[str, str]:
+    """Subject and body of an escalation notice in the active language (the caller activates
+    the recipient's). Plain translated strings: a sweep writes a thousand of them."""
     overdue = clock.due_at is not None and clock.due_at <= now
-    ctx = {
-        "case": case,
-        "clock": clock,
-        "level": level,
-        "user": user,
-        "overdue": overdue,
-        "due_local": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
-        if clock.due_at
-        else "",
-        "site_url": settings.SITE_URL,
+    values = {
+        "name": str(user),
+        "number": case.number,
+        "title": case.title,
+        "target": clock.label,
+        "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "",
     }
-    with translation.override(language):
-        subject = render_to_string("sla/notifications/escalation_subject.txt", ctx).strip()
-        body = render_to_string("sla/notifications/escalation_body.txt", ctx).strip()
-    return " ".join(subject.split())[:200], body
+    if overdue:
+        subject = _("Overdue: %(target)s of case %(number)s") % values
+    else:
+        subject = _("Due soon: %(target)s of case %(number)s") % values
+    lines = [
+        _("%(name)s, the target “%(target)s” of case %(number)s (%(title)s) is due at %(due)s.")
+        % values,
+        _("It is overdue: please act on it now.")
+        if overdue
+        else _("Please make sure it is met in time."),
+    ]
+    if clock.estimated:
+        lines.append(_("The due time is an estimate: the working calendar lacks the year."))
+    lines.append(f"{settings.SITE_URL}/cases/{case.number}/")
+    return " ".join(subject.split())[:200], "\n".join(lines)
 
 
 def _outbox(
@@ -393,36 +470,34 @@ def _outbox(
 ) -> int:
     """Write one outbox row per delivery and channel; send them after commit."""
     rows: list[Notification] = []
-    for delivery, clock, level in items:
-        user = delivery.user
-        case = clock.case
-        subject, body = render_notice(
-            language=user.preferred_language,
-            case=case,
-            clock=clock,
-            level=level,
-            user=user,
-            now=now,
-        )
-        for channel in level.channels or [Channel.IN_APP]:
-            address = _address(user, channel)
-            rows.append(
-                Notification(
-                    channel=channel,
-                    template=TEMPLATE,
-                    language=user.preferred_language,
-                    recipient=address,
-                    recipient_user=user,
-                    case=case,
-                    subject=subject,
-                    body=body,
-                    state=State.PENDING if address else State.SKIPPED,
-                    last_error="" if address else "no address",
-                )
-            )
+    by_language: dict[str, list] = defaultdict(list)
+    for item in items:
+        by_language[item[0].user.preferred_language].append(item)
+    for language, group in by_language.items():
+        with translation.override(language):
+            for delivery, clock, level in group:
+                user = delivery.user
+                case = clock.case
+                subject, body = render_notice(case=case, clock=clock, user=user, now=now)
+                for channel in level.channels or [Channel.IN_APP]:
+                    address = _address(user, channel)
+                    rows.append(
+                        Notification(
+                            channel=channel,
+                            template=TEMPLATE,
+                            language=language,
+                            recipient=address,
+                            recipient_user=user,
+                            case=case,
+                            subject=subject,
+                            body=body,
+                            state=State.PENDING if address else State.SKIPPED,
+                            last_error="" if address else "no address",
+                        )
+                    )
     if not rows:
         return 0
-    Notification.objects.bulk_create(rows, batch_size=500)
+    insert_rows(rows, returning=True)
     ids = [n.pk for n in rows if n.state == State.PENDING]
     if ids:
         from .tasks import deliver_notifications

@@ -365,3 +365,34 @@ def test_add_matches_a_minute_by_minute_reference(weekly, overrides, start_minut
     start = at(2026, 1, 1) + timedelta(minutes=start_minute)
     result = cal.add(start, Duration("working", amount))
     assert result == at(2026, 1, 1) + timedelta(minutes=expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    weekly=st.lists(day_intervals(), min_size=7, max_size=7),
+    overrides=st.dictionaries(st.integers(0, 300), day_intervals(), max_size=30),
+    a=st.integers(0, 200 * 1440),
+    b=st.integers(0, 200 * 1440),
+    minutes=st.integers(0, 3000),
+    days=st.integers(0, 10),
+)
+def test_properties_hold_on_random_calendars(weekly, overrides, a, b, minutes, days):
+    """Days of different hours, several breaks, worked weekends: add is monotonic in the start
+    for working minutes and working days, and between gives back working minutes."""
+    first = date(2026, 1, 1)
+    cal = Calendar(
+        tz=SH,
+        weekly={wd: as_times(v) for wd, v in enumerate(weekly)},
+        overrides={first + timedelta(days=k): as_times(v) for k, v in overrides.items()},
+        known_years=frozenset({2026}),
+    )
+    s1, s2 = sorted([at(2026, 1, 1) + timedelta(minutes=a), at(2026, 1, 1) + timedelta(minutes=b)])
+    for duration in (Duration("working", minutes), Duration("working_days", days)):
+        try:
+            r2 = cal.add(s2, duration)
+        except UnknownYear:
+            continue  # not enough working time left in 2026
+        r1 = cal.add(s1, duration)
+        assert s1 <= r1 <= r2
+        if duration.kind == "working":
+            assert cal.between(s1, r1) == timedelta(minutes=minutes)

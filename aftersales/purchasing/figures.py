@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import DecimalField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,9 +33,6 @@ from aftersales.parts.models import Movement, Part, StockLevel
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 VALUE = DecimalField(max_digits=20, decimal_places=4)
-ON_HAND_KINDS = [
-    k for k in MovementKind.values if k not in (MovementKind.RESERVE, MovementKind.RELEASE)
-]
 
 
 def _by_class(rows, key: str = "part__stock_class", value: str = "v") -> dict[str, Decimal]:
@@ -106,10 +104,6 @@ def _aware(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
 @dataclass
 class TurnoverRow:
     period: str
@@ -122,25 +116,64 @@ class TurnoverRow:
 
 
 def turnover(months: int = 12, today: dt.date | None = None) -> list[TurnoverRow]:
-    """Turnover per stock class and month, plus an "all" row per month."""
+    """Turnover per stock class and month, plus an "all" row per month.
+
+    One grouped query over the window's movements (per class, a filtered sum per month) gives
+    what moved since each month's start and what was issued within it; a month's opening value
+    is today's value minus everything moved since, so the ledger is read once."""
     now_value = stock_value_by_class()
-    now = timezone.now()
+    starts = month_starts(months, today)
+    bounds = [_aware(start) for start in starts]
+    issue_kinds = Q(kind__in=[MovementKind.ISSUE, MovementKind.RETURN])
+    aggregates = {}
+    for i, since in enumerate(bounds):
+        # Plain comparisons inside one grouped statement (no per-row date functions): what
+        # moved since each month's start, and what was issued within each month.
+        aggregates[f"moved_{i}"] = Sum(
+            F("quantity") * F("part__standard_cost"),
+            filter=Q(created_at__gte=since),
+            output_field=VALUE,
+        )
+        within = Q(created_at__gte=since)
+        if i + 1 < len(bounds):
+            within &= Q(created_at__lt=bounds[i + 1])
+        aggregates[f"issued_{i}"] = Sum(
+            -F("quantity") * F("unit_cost"), filter=within & issue_kinds, output_field=VALUE
+        )
+    grouped = (
+        Movement.objects.filter(created_at__gte=bounds[0])
+        .values("part__stock_class")
+        .annotate(**aggregates)
+    )
+    moved_since: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    issued: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for row in grouped:
+        cls = row["part__stock_class"]
+        for i, start in enumerate(starts):
+            period = start.strftime("%Y-%m")
+            moved_since[(period, cls)] += Decimal(row[f"moved_{i}"] or 0)
+            issued[(period, cls)] += Decimal(row[f"issued_{i}"] or 0)
+    periods = [start.strftime("%Y-%m") for start in starts]
     rows: list[TurnoverRow] = []
-    for start in month_starts(months, today):
-        since, until = _aware(start), min(_aware(_next_month(start)), now)
-        opening = stock_value_at(since, now_value)
-        closing = stock_value_at(until, now_value)
-        issued = issued_cost(since, until)
-        classes = [*StockClass.values, "all"]
-        for cls in classes:
+    # Walk back from today: a month's closing value is the next month's opening value.
+    closing = dict(now_value)
+    per_month: list[tuple[str, dict[str, Decimal], dict[str, Decimal]]] = []
+    for period in reversed(periods):
+        opening = {c: now_value[c] - moved_since[(period, c)] for c in StockClass.values}
+        per_month.append((period, opening, dict(closing)))
+        closing = opening
+    for period, opening, close in reversed(per_month):
+        for cls in [*StockClass.values, "all"]:
             if cls == "all":
-                o, c, i = (sum(d.values(), ZERO) for d in (opening, closing, issued))
+                o = sum(opening.values(), ZERO)
+                c = sum(close.values(), ZERO)
+                i = sum((issued[(period, k)] for k in StockClass.values), ZERO)
             else:
-                o, c, i = opening[cls], closing[cls], issued[cls]
+                o, c, i = opening[cls], close[cls], issued[(period, cls)]
             avg = (o + c) / 2
             rows.append(
                 TurnoverRow(
-                    period=start.strftime("%Y-%m"),
+                    period=period,
                     stock_class=cls,
                     issued_cost=i.quantize(CENT),
                     opening_value=o.quantize(CENT),
@@ -154,39 +187,42 @@ def turnover(months: int = 12, today: dt.date | None = None) -> list[TurnoverRow
 
 def stock_outs(since: dt.datetime, until: dt.datetime | None = None) -> dict[int, int]:
     """Part id → how many times its on-hand stock over all locations fell to zero in the
-    period. One pass over the period's movements, ordered per part."""
+    period: the balance at the start (on hand now minus what moved since) plus a running sum
+    over the period's movements (a window function, on SQLite and PostgreSQL alike), counting
+    the movements that took it from above zero to zero or below."""
     until = until or timezone.now()
-    moved = (
-        Movement.objects.filter(created_at__gte=since, created_at__lt=until, kind__in=ON_HAND_KINDS)
-        .exclude(quantity=0)
-        .order_by("part_id", "created_at", "id")
-        .values_list("part_id", "quantity")
-    )
-    part_ids = {pid for pid, _ in moved}
-    if not part_ids:
-        return {}
-    on_hand_now = dict(
-        StockLevel.objects.filter(part_id__in=part_ids)
-        .values("part_id")
-        .annotate(q=Sum("on_hand"))
-        .values_list("part_id", "q")
-    )
-    after_start = dict(
-        Movement.objects.filter(part_id__in=part_ids, created_at__gte=since)
-        .values("part_id")
-        .annotate(q=Sum("quantity"))
-        .values_list("part_id", "q")
-    )
-    balance = {
-        pid: (on_hand_now.get(pid) or ZERO) - (after_start.get(pid) or ZERO) for pid in part_ids
-    }
-    counts: dict[int, int] = defaultdict(int)
-    for pid, qty in moved:
-        before = balance[pid]
-        balance[pid] = before + qty
-        if before > 0 and balance[pid] <= 0:
-            counts[pid] += 1
-    return dict(counts)
+    ops = connection.ops
+    since_db = ops.adapt_datetimefield_value(since)
+    until_db = ops.adapt_datetimefield_value(until)
+    movement = Movement._meta.db_table
+    level = StockLevel._meta.db_table
+    sql = f"""
+        WITH m AS MATERIALIZED (
+            SELECT part_id, id, created_at, quantity FROM {movement}
+            WHERE created_at >= %s AND created_at < %s AND quantity <> 0
+        ),
+        opening AS MATERIALIZED (
+            SELECT p.part_id, COALESCE(l.qty, 0) - COALESCE(a.qty, 0) AS qty
+            FROM (SELECT DISTINCT part_id FROM m) p
+            LEFT JOIN (SELECT part_id, SUM(on_hand) AS qty FROM {level} GROUP BY part_id) l
+                ON l.part_id = p.part_id
+            LEFT JOIN (SELECT part_id, SUM(quantity) AS qty FROM {movement}
+                       WHERE created_at >= %s GROUP BY part_id) a
+                ON a.part_id = p.part_id
+        ),
+        running AS (
+            SELECT m.part_id, m.quantity, opening.qty + SUM(m.quantity) OVER (
+                PARTITION BY m.part_id ORDER BY m.created_at, m.id ROWS UNBOUNDED PRECEDING
+            ) AS balance
+            FROM m JOIN opening ON opening.part_id = m.part_id
+        )
+        SELECT part_id, COUNT(*) FROM running
+        WHERE balance <= 0 AND balance - quantity > 0
+        GROUP BY part_id
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [since_db, until_db, since_db])
+        return {int(pid): int(n) for pid, n in cur.fetchall()}
 
 
 def current_stock_outs() -> list[Part]:

@@ -114,6 +114,15 @@ def test_stock_value_turnover_stock_outs_and_dead_stock(users, parts, warehouse)
         ),
         now - dt.timedelta(days=400),
     )
+    # Back in stock for a day, then out again: a second stock-out.
+    _at(
+        stock_receive(part=capacitor, location=warehouse, quantity=5, unit_cost="12", actor=keeper),
+        now - dt.timedelta(hours=36),
+    )
+    _at(
+        stock_issue(part=capacitor, location=warehouse, quantity=5, actor=keeper),
+        now - dt.timedelta(hours=24),
+    )
 
     value = figures.stock_value_by_class()
     assert value == {
@@ -124,11 +133,14 @@ def test_stock_value_turnover_stock_outs_and_dead_stock(users, parts, warehouse)
     week_ago = now - dt.timedelta(days=7)
     assert figures.stock_value_at(week_ago)["common"] == Decimal("1200")
     issued = figures.issued_cost(week_ago, now)
-    assert issued["common"] == Decimal("1200")  # 100 × 12
-    # turnover of the week: 1200 ÷ ((1200 + 0) ÷ 2) = 2
-    assert issued["common"] / ((figures.stock_value_at(week_ago)["common"] + 0) / 2) == 2
-    assert figures.stock_outs(week_ago) == {capacitor.pk: 1}
-    assert figures.stock_outs(now - dt.timedelta(days=1)) == {}
+    assert issued["common"] == Decimal("1260")  # 105 × 12
+    # turnover of the week: 1260 ÷ ((1200 + 0) ÷ 2) = 2.1
+    assert issued["common"] / ((figures.stock_value_at(week_ago)["common"] + 0) / 2) == Decimal(
+        "2.1"
+    )
+    assert figures.stock_outs(week_ago) == {capacitor.pk: 2}
+    assert figures.stock_outs(now - dt.timedelta(hours=30)) == {capacitor.pk: 1}
+    assert figures.stock_outs(now - dt.timedelta(hours=12)) == {}
     assert [p.code for p in figures.current_stock_outs()] == ["DR-35UF"]
     dead = figures.dead_stock(180)
     assert [(r.part.code, r.on_hand, r.value) for r in dead] == [
@@ -139,6 +151,6 @@ def test_stock_value_turnover_stock_outs_and_dead_stock(users, parts, warehouse)
     rows = figures.turnover(months=2)
     assert len(rows) == 2 * 4  # two months × (three classes + all)
     total_issued = sum(r.issued_cost for r in rows if r.stock_class == "all")
-    assert total_issued == Decimal("1200.00")
+    assert total_issued == Decimal("1260.00")
     last = [r for r in rows if r.stock_class == "all"][-1]
     assert last.closing_value == Decimal("1600.00")

@@ -11,7 +11,7 @@ WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup venv assets messages migrate static demo serve lint format fuzz \
-        bench-intake bench bench-sqlite bench-sla bench-stock bench-report check clean
+        bench-intake bench bench-sqlite bench-sla bench-stock bench-report bench-dispatch check clean
 
 run: setup demo ## install everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -83,6 +83,9 @@ bench: setup ## lists at 1,000,000 cases on PostgreSQL (127.0.0.1): p50/p95/p99 
 
 bench-sqlite: setup ## the same at 100,000 cases on SQLite
 	$(PY) bench/lists.py --sqlite $(BENCH_ARGS)
+
+bench-dispatch: venv ## dispatch board (200 technicians, 5,000 open orders) and suggestions: p50/p95/p99 on PostgreSQL
+	$(PY) bench/dispatch.py $(BENCH_ARGS)
 
 bench-sla: venv ## working-time additions/s on one core (and the SLA sweep when present)
 	$(PY) bench/worktime.py

@@ -504,14 +504,14 @@ def board(request: HttpRequest, day: dt.date | None = None, week: bool = False):
                 "load": lane["load"],
                 "visits": [
                     {
-                        "id": v.pk,
-                        "number": v.work_order.number,
-                        "status": v.work_order.status,
-                        "customer": v.work_order.customer.name,
-                        "address": v.work_order.address,
-                        "planned_start": v.planned_start,
-                        "planned_end": v.planned_end,
-                        "double_booked": v.pk in lane["conflicts"],
+                        "id": v["id"],
+                        "number": v["number"],
+                        "status": v["status"],
+                        "customer": v["customer"],
+                        "address": v["address"],
+                        "planned_start": v["planned_start"],
+                        "planned_end": v["planned_end"],
+                        "double_booked": v["id"] in lane["conflicts"],
                     }
                     for v in lane["visits"]
                 ],

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,10 +31,25 @@ UNASSIGNED = (Status.NEW, Status.SCHEDULED, Status.REJECTED)
 BOARD_LIMIT = 100
 
 
+TECHNICIAN_FIELDS = (
+    "id",
+    "username",
+    "display_name",
+    "first_name",
+    "last_name",
+    "service_center__id",
+    "service_center__name",
+    "service_center__latitude",
+    "service_center__longitude",
+)
+
+
 def technicians() -> list[User]:
+    """Active technicians with their service center, only the columns dispatch reads."""
     return list(
         User.objects.filter(groups__name=Role.TECHNICIAN, is_active=True)
         .select_related("service_center")
+        .only(*TECHNICIAN_FIELDS)
         .order_by("display_name", "username")
     )
 
@@ -66,29 +81,29 @@ def dispatch_board(*, day: dt.date | None = None, week: bool = False) -> dict[st
         )[:BOARD_LIMIT]
     )
     unassigned.sort(key=lambda o: (-URGENCY_RANK.get(o.urgency, 1), o.repair_at or end, o.pk))
+    # plain rows, not model instances: a week of 200 lanes is thousands of visits
     visits = list(
         Visit.objects.filter(cancelled=False, planned_start__lt=end, planned_end__gt=start)
-        .select_related("work_order__customer")
-        .only(
+        .order_by("planned_start", "id")
+        .values(
             "id",
             "technician_id",
             "planned_start",
             "planned_end",
             "check_in_at",
-            "check_out_at",
-            "work_order__id",
-            "work_order__number",
-            "work_order__status",
-            "work_order__urgency",
-            "work_order__address",
-            "work_order__customer__id",
-            "work_order__customer__name",
+            number=F("work_order__number"),
+            status=F("work_order__status"),
+            urgency=F("work_order__urgency"),
+            address=F("work_order__address"),
+            customer=F("work_order__customer__name"),
         )
-        .order_by("planned_start", "id")
     )
-    by_tech: dict[int, list[Visit]] = defaultdict(list)
+    tz = timezone.get_current_timezone()
+    for v in visits:
+        v["day"] = v["planned_start"].astimezone(tz).date()
+    by_tech: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for visit in visits:
-        by_tech[visit.technician_id].append(visit)
+        by_tech[visit["technician_id"]].append(visit)
     load = open_load()
     lanes = []
     for tech in technicians():
@@ -114,17 +129,16 @@ def dispatch_board(*, day: dt.date | None = None, week: bool = False) -> dict[st
     }
 
 
-def _double_bookings(visits: list[Visit]) -> set[int]:
+def _double_bookings(visits: list[dict[str, Any]]) -> set[int]:
     """Ids of visits that overlap another of the same technician."""
     clash: set[int] = set()
-    ordered = sorted(visits, key=lambda v: v.planned_start)
     latest_end = None
     latest_id = None
-    for v in ordered:
-        if latest_end is not None and v.planned_start < latest_end:
-            clash.update({v.pk, latest_id})
-        if latest_end is None or v.planned_end > latest_end:
-            latest_end, latest_id = v.planned_end, v.pk
+    for v in sorted(visits, key=lambda v: v["planned_start"]):
+        if latest_end is not None and v["planned_start"] < latest_end:
+            clash.update({v["id"], latest_id})
+        if latest_end is None or v["planned_end"] > latest_end:
+            latest_end, latest_id = v["planned_end"], v["id"]
     return clash
 
 
@@ -138,6 +152,42 @@ class Suggestion:
     distance_km: float | None = None
     load: int = 0
     skills_matched: int = 0
+    # the facts behind the score; put into words only for the suggestions shown
+    certified: bool | None = None
+    from_last_job: bool = False
+    busy_with: list[str] = field(default_factory=list)
+    outside_hours: bool = False
+    absent: bool = False
+
+
+def _explain(s: Suggestion, order: WorkOrder, required: int, day: dt.date) -> None:
+    if order.required_certificate:
+        label = CertificateType(order.required_certificate).label
+        if s.certified:
+            s.reasons.append(_("valid %(cert)s certificate") % {"cert": label})
+        else:
+            s.reasons.append(
+                _("no valid %(cert)s certificate on %(day)s")
+                % {"cert": label, "day": day.isoformat()}
+            )
+    if required:
+        s.reasons.append(
+            _("%(n)s of %(total)s skills") % {"n": s.skills_matched, "total": required}
+        )
+    if s.distance_km is not None:
+        source = _("last job") if s.from_last_job else _("service center")
+        s.reasons.append(_("%(km).1f km from %(source)s") % {"km": s.distance_km, "source": source})
+    s.reasons.append(_("%(n)s open orders") % {"n": s.load})
+    if s.busy_with:
+        s.conflicts.append(
+            _("double booking with %(numbers)s") % {"numbers": ", ".join(s.busy_with)}
+        )
+    if s.outside_hours:
+        s.conflicts.append(_("outside working hours"))
+    if s.absent:
+        s.conflicts.append(_("absent"))
+    if not s.conflicts:
+        s.reasons.append(_("free in this window"))
 
 
 def suggest_technicians(
@@ -148,19 +198,25 @@ def suggest_technicians(
     limit: int = 5,
 ) -> list[Suggestion]:
     """Technicians ranked for ``order`` in the window ``start``–``end`` (default: the agreed
-    repair time, two hours), eligible ones first, each with the reasons for its place."""
+    repair time, two hours), eligible ones first, each with the reasons for its place.
+
+    Score (0–100): skills 40 × share of the required skills held; distance 30 × (1 − km/50)
+    from the last job before the window that day, else from the service center; load
+    20 × (1 − open orders / the busiest technician's); 10 when the window is free and inside
+    working time, −30 on any conflict. A required certificate not valid on the visit day makes
+    a technician ineligible (listed last)."""
     start = start or order.repair_at or order.inspection_at or timezone.now()
     end = end or start + dt.timedelta(hours=2)
     day = timezone.localtime(start).date()
     techs = technicians()
     ids = [t.pk for t in techs]
     required = list(order.required_skills or [])
-    skills: dict[int, set[str]] = defaultdict(set)
+    skills: dict[int, int] = defaultdict(int)
     if required:
-        for uid, code in TechnicianSkill.objects.filter(
+        for uid in TechnicianSkill.objects.filter(
             user_id__in=ids, skill__code__in=required
-        ).values_list("user_id", "skill__code"):
-            skills[uid].add(code)
+        ).values_list("user_id", flat=True):
+            skills[uid] += 1
     certified: set[int] = set()
     if order.required_certificate:
         certified = set(
@@ -174,7 +230,7 @@ def suggest_technicians(
     day_start, day_end = day_bounds(day)
     last_job: dict[int, tuple[Any, Any]] = {}
     busy: dict[int, list[str]] = defaultdict(list)
-    for v in (
+    for uid, v_start, v_end, number, lat, lng in (
         Visit.objects.filter(
             technician_id__in=ids,
             cancelled=False,
@@ -192,7 +248,6 @@ def suggest_technicians(
         )
         .order_by("planned_start")
     ):
-        uid, v_start, v_end, number, lat, lng = v
         if v_start < end and v_end > start:
             busy[uid].append(number)
         if v_end <= start and lat is not None:
@@ -202,58 +257,37 @@ def suggest_technicians(
     calendars = integrations.calendars_for(techs)
     absent = integrations.absent_users(ids, start, end)
     results: list[Suggestion] = []
-    cert_label = (
-        str(CertificateType(order.required_certificate).label) if order.required_certificate else ""
-    )
     for tech in techs:
         s = Suggestion(technician=tech, score=0.0, eligible=True, load=load.get(tech.pk, 0))
         if order.required_certificate:
-            if tech.pk in certified:
-                s.reasons.append(_("valid %(cert)s certificate") % {"cert": cert_label})
-            else:
-                s.eligible = False
-                s.reasons.append(
-                    _("no valid %(cert)s certificate on %(day)s")
-                    % {"cert": cert_label, "day": day.isoformat()}
-                )
+            s.certified = tech.pk in certified
+            s.eligible = s.certified
         if required:
-            s.skills_matched = len(skills.get(tech.pk, ()))
+            s.skills_matched = skills.get(tech.pk, 0)
             s.score += 40 * s.skills_matched / len(required)
-            s.reasons.append(
-                _("%(n)s of %(total)s skills") % {"n": s.skills_matched, "total": len(required)}
-            )
         else:
             s.score += 40
         origin = last_job.get(tech.pk)
-        source = _("last job")
+        s.from_last_job = origin is not None
         if origin is None and tech.service_center_id:
             origin = (tech.service_center.latitude, tech.service_center.longitude)
-            source = _("service center")
         if origin is not None:
             s.distance_km = distance_km(order.latitude, order.longitude, *origin)
         if s.distance_km is not None:
             s.score += 30 * (1 - min(s.distance_km, 50.0) / 50.0)
-            s.reasons.append(
-                _("%(km).1f km from %(source)s") % {"km": s.distance_km, "source": source}
-            )
         else:
             s.score += 10
         s.score += 20 * (1 - s.load / max_load)
-        s.reasons.append(_("%(n)s open orders") % {"n": s.load})
-        if busy.get(tech.pk):
-            s.conflicts.append(
-                _("double booking with %(numbers)s") % {"numbers": ", ".join(busy[tech.pk])}
-            )
-        if not integrations.window_in_working_time(tech, start, end, calendars[tech.pk]):
-            s.conflicts.append(_("outside working hours"))
-        if tech.pk in absent:
-            s.conflicts.append(_("absent"))
-        if s.conflicts:
-            s.score -= 30
-        else:
-            s.score += 10
-            s.reasons.append(_("free in this window"))
+        s.busy_with = busy.get(tech.pk, [])
+        s.outside_hours = not integrations.window_in_working_time(
+            tech, start, end, calendars[tech.pk]
+        )
+        s.absent = tech.pk in absent
+        s.score += -30 if (s.busy_with or s.outside_hours or s.absent) else 10
         s.score = round(s.score, 1)
         results.append(s)
     results.sort(key=lambda s: (not s.eligible, -s.score, s.technician.pk))
-    return results[:limit]
+    shown = results[:limit]
+    for s in shown:
+        _explain(s, order, len(required), day)
+    return shown

@@ -101,6 +101,10 @@ def test_assignment_form_asks_to_confirm_conflicts(order, users, techs, visit_da
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.technician == techs["wang"] and order.status == Status.DISPATCHED
+    board = c.get(reverse("workorders:board") + f"?day={visit_day.isoformat()}").content.decode()
+    assert f'href="/workorders/{order.number}/">19:00–21:00 {order.number}' in board
+    week = c.get(reverse("workorders:board") + f"?day={visit_day.isoformat()}&week=1")
+    assert order.number in week.content.decode()
 
 
 def test_technician_phone_pages(order, users, techs, visit_day):

@@ -95,7 +95,7 @@ def _calendar(code: str) -> WorkingCalendar:
         raise Http404(str(exc.message)) from exc
 
 
-def _out(calendar: WorkingCalendar) -> dict:
+def _out(calendar: WorkingCalendar, years: list[int] | None = None) -> dict:
     return {
         "code": calendar.code,
         "name": calendar.name,
@@ -106,7 +106,7 @@ def _out(calendar: WorkingCalendar) -> dict:
         "timezone": calendar.timezone,
         "is_default": calendar.is_default,
         "version": calendar.version,
-        "known_years": selectors.known_years(calendar),
+        "known_years": selectors.known_years(calendar) if years is None else years,
     }
 
 
@@ -118,7 +118,9 @@ def _pairs(rows) -> list[dict]:
 def calendar_list(request: HttpRequest):
     """Every working calendar with the years it knows."""
     _check(request)
-    return [_out(c) for c in selectors.calendar_list()]
+    calendars = list(selectors.calendar_list())
+    years = selectors.known_years_map(calendars)
+    return [_out(c, years[c.pk]) for c in calendars]
 
 
 @router.get(

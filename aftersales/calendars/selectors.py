@@ -53,6 +53,16 @@ def known_years(calendar: WorkingCalendar) -> list[int]:
     )
 
 
+def known_years_map(calendars: list[WorkingCalendar]) -> dict[int, list[int]]:
+    """:func:`known_years` of many calendars in one query."""
+    own: dict[int, set[int]] = {}
+    for calendar_id, year in CalendarYear.objects.values_list("calendar_id", "year"):
+        own.setdefault(calendar_id, set()).add(year)
+    return {
+        c.pk: sorted(own.get(c.pk, set()) | own.get(c.holidays_from_id, set())) for c in calendars
+    }
+
+
 def weekly_rows(calendar: WorkingCalendar) -> list[dict]:
     """Monday to Sunday with the intervals as text (``08:30-12:00;13:30-17:30``)."""
     per_day: dict[int, list] = {wd: [] for wd in range(7)}

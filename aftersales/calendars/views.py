@@ -91,7 +91,9 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Calendar “%s” created.") % calendar.name)
                 return redirect("calendars:calendar_detail", code=calendar.code)
-    rows = [(c, selectors.known_years(c)) for c in selectors.calendar_list()]
+    calendars = list(selectors.calendar_list())
+    years = selectors.known_years_map(calendars)
+    rows = [(c, years[c.pk]) for c in calendars]
     context = {"rows": rows, "form": form, "can_manage": request.user.has_perm(MANAGE)}
     status = 422 if form.errors else 200
     return render(

@@ -11,7 +11,8 @@ WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup venv assets messages migrate static demo serve lint format fuzz \
-        bench-intake bench bench-sqlite bench-sla bench-stock bench-report bench-dispatch check clean
+        bench-intake bench bench-sqlite bench-sla bench-stock bench-report bench-dispatch \
+        bench-purchasing test-purchasing check clean
 
 run: setup demo ## install everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -96,6 +97,13 @@ bench-report: setup ## SLA compliance report over 100,000 cases on PostgreSQL (-
 
 bench-stock: setup ## stock issues/s through the API vs plain SQL; one part's stock with 10M ledger rows (PostgreSQL)
 	$(PY) bench/stock.py $(BENCH_ARGS)
+
+bench-purchasing: venv ## supplier scorecard and stock figures over 40,000 receipt lines and 200,000 movements (SQLite; --pg URL)
+	$(PY) bench/purchasing.py $(BENCH_ARGS)
+
+test-purchasing: venv ## purchasing tests on SQLite, then on PostgreSQL when PG_TEST_URL is set
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest aftersales/purchasing -q
+	if [ -n "$(PG_TEST_URL)" ]; then DATABASE_URL=$(PG_TEST_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest aftersales/purchasing -q; fi
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/staticfiles

@@ -112,22 +112,25 @@ def supplier_scorecard(start: dt.date, end: dt.date) -> list[Score]:
         if total:
             score.quality = HUNDRED * score.accepted_quantity / total
 
-    # Average unit price per part over everyone, and per supplier and part.
-    per_part = lines.values("order_line__part_id").annotate(
-        qty=Sum("quantity"), paid=Sum(F("quantity") * F("order_line__unit_price"), output_field=D)
+    # Paid per supplier and part; the market price of a part is what everyone paid for it.
+    per_supplier_part = list(
+        lines.values(sid=F("receipt__order__supplier_id"), pid=F("order_line__part_id")).annotate(
+            qty=Sum("quantity"),
+            paid=Sum(F("quantity") * F("order_line__unit_price"), output_field=D),
+        )
     )
-    market = {r["order_line__part_id"]: Decimal(r["paid"]) / r["qty"] for r in per_part if r["qty"]}
-    per_supplier_part = lines.values(
-        sid=F("receipt__order__supplier_id"), pid=F("order_line__part_id")
-    ).annotate(
-        qty=Sum("quantity"), paid=Sum(F("quantity") * F("order_line__unit_price"), output_field=D)
-    )
+    paid_qty: dict[int, list[Decimal]] = {}
+    for r in per_supplier_part:
+        acc = paid_qty.setdefault(r["pid"], [Decimal("0"), Decimal("0")])
+        acc[0] += Decimal(r["paid"] or 0)
+        acc[1] += Decimal(r["qty"] or 0)
+    market = {pid: paid / qty for pid, (paid, qty) in paid_qty.items() if qty}
     vs: dict[int, list[Decimal]] = {}
     for r in per_supplier_part:
         if r["sid"] in suppliers and market.get(r["pid"]):
             acc = vs.setdefault(r["sid"], [Decimal("0"), Decimal("0")])
             acc[0] += Decimal(r["paid"])
-            acc[1] += r["qty"] * market[r["pid"]]
+            acc[1] += Decimal(r["qty"]) * market[r["pid"]]
     for sid, (paid, at_market) in vs.items():
         if at_market:
             suppliers[sid].price_vs_others = paid / at_market

@@ -11,6 +11,7 @@ once at the end.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -290,7 +291,9 @@ def _id_batches(model, batch_size: int) -> Iterator[tuple[int, int]]:
         return
 
 
-def _case_rows(low: int, high: int) -> list[dict[str, Any]]:
+def _case_data(low: int, high: int) -> list[tuple[dict, list, dict | None]]:
+    """The cases with ids in (low, high] as plain values, with their replies, notes and
+    product: everything :func:`case_row` needs, picklable for a worker process."""
     from aftersales.cases.models import Case, CaseEvent
     from aftersales.customers.models import Asset
 
@@ -336,10 +339,14 @@ def _case_rows(low: int, high: int) -> list[dict[str, Any]]:
             brand=F("product_model__brand"),
         )
     }
-    return [case_row(c, events.get(c["id"], []), assets.get(c["asset_id"])) for c in cases]
+    return [(c, events.get(c["id"], []), assets.get(c["asset_id"])) for c in cases]
 
 
-def _customer_rows(low: int, high: int) -> list[dict[str, Any]]:
+def _case_rows(data: list[tuple[dict, list, dict | None]]) -> list[dict[str, Any]]:
+    return [case_row(*item) for item in data]
+
+
+def _customer_data(low: int, high: int) -> list[tuple[dict, list]]:
     from aftersales.customers.models import Contact, Customer
 
     customers = list(
@@ -354,15 +361,18 @@ def _customer_rows(low: int, high: int) -> list[dict[str, Any]]:
         .values("customer_id", "name", "phone", "is_primary")
     ):
         contacts.setdefault(contact["customer_id"], []).append(contact)
-    return [customer_row(c, contacts.get(c["id"], [])) for c in customers]
+    return [(c, contacts.get(c["id"], [])) for c in customers]
 
 
-def _asset_rows(low: int, high: int) -> list[dict[str, Any]]:
+def _customer_rows(data: list[tuple[dict, list]]) -> list[dict[str, Any]]:
+    return [customer_row(*item) for item in data]
+
+
+def _asset_data(low: int, high: int) -> list[dict[str, Any]]:
     from aftersales.customers.models import Asset
 
-    return [
-        asset_row(a)
-        for a in Asset.objects.filter(pk__gt=low, pk__lte=high)
+    return list(
+        Asset.objects.filter(pk__gt=low, pk__lte=high)
         .order_by("pk")
         .values(
             "id",
@@ -375,7 +385,11 @@ def _asset_rows(low: int, high: int) -> list[dict[str, Any]]:
             model_name=F("product_model__name"),
             brand=F("product_model__brand"),
         )
-    ]
+    )
+
+
+def _asset_rows(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [asset_row(a) for a in data]
 
 
 def _sources():
@@ -383,9 +397,9 @@ def _sources():
     from aftersales.customers.models import Asset, Customer
 
     return [
-        (EntryKind.CUSTOMER, Customer, _customer_rows),
-        (EntryKind.ASSET, Asset, _asset_rows),
-        (EntryKind.CASE, Case, _case_rows),
+        (EntryKind.CUSTOMER, Customer, _customer_data, _customer_rows),
+        (EntryKind.ASSET, Asset, _asset_data, _asset_rows),
+        (EntryKind.CASE, Case, _case_data, _case_rows),
     ]
 
 
@@ -406,6 +420,7 @@ def search_index_rebuild(
     *,
     batch_size: int = 5000,
     online: bool = False,
+    workers: int = 0,
     progress: Callable[[str, int, float], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild the whole index from the cases, customers and assets; returns rows per kind.
@@ -414,35 +429,55 @@ def search_index_rebuild(
     the rebuild wait for it and then write their newer entry, so nothing is lost; searches
     see the old index until the end. On PostgreSQL the rows go in with ``COPY`` and the GIN
     index is dropped and built once at the end, which is what makes a million cases take
-    minutes instead of hours. ``online=True`` upserts batch by batch in short transactions
-    instead (slower, nothing waits; entries of deleted objects are left until the next full
-    rebuild)."""
+    minutes instead of hours. With ``workers`` > 1, that many forked processes tokenise while
+    this one reads and writes the next batches. ``online=True`` upserts batch by batch in short
+    transactions instead (slower, nothing waits; entries of deleted objects are left until the
+    next full rebuild)."""
     dictionary.ensure_loaded(force=True)
     counts: dict[str, int] = {}
     started = time.monotonic()
     postgres = connection.vendor == "postgresql"
 
+    def emit(kind: str, rows: list[dict[str, Any]], write) -> None:
+        if rows:
+            write(rows)
+            counts[kind] += len(rows)
+            if progress is not None:
+                progress(kind, counts[kind], time.monotonic() - started)
+
     def load(write: Callable[[list[dict[str, Any]]], None]) -> None:
-        for kind, model, rows_for in _sources():
-            counts[kind] = 0
-            for low, high in _id_batches(model, batch_size):
-                rows = rows_for(low, high)
-                if rows:
-                    write(rows)
-                    counts[kind] += len(rows)
-                    if progress is not None:
-                        progress(kind, counts[kind], time.monotonic() - started)
+        pool = None
+        if workers > 1:
+            import multiprocessing
+
+            # Forked after the dictionary is loaded; the workers only tokenise, never touch
+            # the database connection they inherit.
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            for kind, model, fetch, build in _sources():
+                counts[kind] = 0
+                pending: deque = deque()
+                for low, high in _id_batches(model, batch_size):
+                    data = fetch(low, high)
+                    if pool is None:
+                        emit(kind, build(data), write)
+                        continue
+                    pending.append(pool.apply_async(build, (data,)))
+                    while len(pending) > workers:
+                        emit(kind, pending.popleft().get(), write)
+                while pending:
+                    emit(kind, pending.popleft().get(), write)
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+
+    def upsert_batch(rows: list[dict[str, Any]]) -> None:
+        with transaction.atomic():
+            _upsert(rows)
 
     if online:
-        for kind, model, rows_for in _sources():
-            counts[kind] = 0
-            for low, high in _id_batches(model, batch_size):
-                rows = rows_for(low, high)
-                with transaction.atomic():
-                    _upsert(rows)
-                counts[kind] += len(rows)
-                if progress is not None:
-                    progress(kind, counts[kind], time.monotonic() - started)
+        load(upsert_batch)
         return counts
 
     with transaction.atomic():

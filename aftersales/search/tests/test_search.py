@@ -150,6 +150,9 @@ def test_rebuild_gives_the_same_index(users, customers, world):
     assert numbers(users["supervisor"], "空调") >= {world["haier"], world["leak"]}
     search_index_rebuild(batch_size=3, online=True)
     assert snapshot() == before
+    SearchEntry.objects.all().delete()
+    assert search_index_rebuild(batch_size=2, workers=2) == counts  # tokenised in 2 processes
+    assert snapshot() == before
 
 
 def test_ranking_prefers_title_matches_and_results_are_paged(users, customers, org):

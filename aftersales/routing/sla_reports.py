@@ -211,7 +211,8 @@ def _label_rows(filters: SlaReportFilter, rows: dict[Any, SlaRow]) -> list[SlaRo
         codes = dict(Team.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "code"))
         for key, row in rows.items():
             row.label = names.get(key) or _("No team")
-            row.query = _drill(filters, codes.get(key, "") if key else "none")
+            # the queue cannot select "no team": that row has no drill-down
+            row.query = _drill(filters, codes[key]) if key in codes else {}
         return sorted(rows.values(), key=lambda r: (r.key is None, r.label))
     if filters.group == "agent":
         people = {u.pk: u for u in User.objects.filter(pk__in=[k for k in rows if k])}
@@ -259,10 +260,7 @@ def _drill(filters: SlaReportFilter, key: Any) -> dict[str, str]:
         params["case_type"] = filters.case_type
     if key is not None:
         if filters.group == "team":
-            if key == "none":
-                params.pop("team", None)
-            else:
-                params["team"] = key
+            params["team"] = key
         elif filters.group == "agent":
             params["assignee"] = key
         elif filters.group == "case_type":
@@ -275,7 +273,10 @@ def _drill(filters: SlaReportFilter, key: Any) -> dict[str, str]:
 
 
 def drill_url(query: dict[str, str], outcome: str, kind: str = "") -> str:
-    """The case queue filtered to the cases behind a number (``outcome``: met or breached)."""
+    """The case queue filtered to the cases behind a number (``outcome``: met or breached);
+    empty when the row's cases cannot be selected in the queue."""
+    if not query:
+        return ""
     params = dict(query)
     params["sla"] = f"{outcome}:{kind}" if kind else outcome
     return f"{reverse('cases:queue')}?{urlencode(params)}"

@@ -130,7 +130,7 @@ def test_report_is_a_fixed_number_of_queries(users, customers, org, known):
     assert count() == before <= 7
 
 
-def test_drill_down_opens_the_queue_on_the_cases_behind_a_number(users, org, known):
+def test_drill_down_opens_the_queue_on_the_cases_behind_a_number(users, customers, org, known):
     report = sla_compliance(user=users["supervisor"], filters=march(group="team"))
     row = next(r for r in report.rows if r.label == "热线组")
     client = Client()
@@ -142,6 +142,12 @@ def test_drill_down_opens_the_queue_on_the_cases_behind_a_number(users, org, kno
     assert known["a1"].number in met and known["a2"].number in met
     api = client.get("/api/v1/cases", {"sla": "breached", "created": "2026-03-01..2026-03-31"})
     assert {c["number"] for c in api.json()["items"]} == {known["a1"].number, known["b1"].number}
+    unassigned_team = make_case(customers["bob"], priority="normal")  # no team: no drill-down
+    Case.objects.filter(pk=unassigned_team.pk).update(created_at=at(12))
+    clock(Case.objects.get(pk=unassigned_team.pk), "first_response", "breached")
+    report = sla_compliance(user=users["supervisor"], filters=march(group="team"))
+    no_team = next(r for r in report.rows if r.key is None)
+    assert no_team.breached == 1 and drill_url(no_team.query, "breached") == ""
     bad = client.get("/api/v1/cases", {"sla": "late"})
     assert bad.status_code == 422
 

@@ -224,3 +224,16 @@ def test_api_answers_in_the_callers_language(admin_client):
     assert r.status_code == 422
     message = r.json()["message"]
     assert "1x" in message and "is not a duration" not in message
+
+
+def test_cli_speaks_the_shells_language(monkeypatch):
+    args = ["worktime", "add", "--from", "2026-12-31T18:30", "--duration", "1wd"]
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    with pytest.raises(CommandError, match="year 2027 is not in the calendar"):
+        run(*args)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    with pytest.raises(CommandError) as exc:
+        run(*args)
+    assert "2027" in str(exc.value) and "is not in" not in str(exc.value)

@@ -13,8 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from aftersales.calendars import selectors, services
+from aftersales.calendars.management import shell_language
 from aftersales.core.errors import DomainError
 
 
@@ -35,6 +37,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        with translation.override(shell_language()):
+            self._handle(options)
+
+    def _handle(self, options) -> None:
         try:
             calendar = selectors.calendar_by_code(options["calendar"])
             if options["package"]:

@@ -7,14 +7,17 @@
 
 A ``--from``/``--to`` without an offset is read in the calendar's time zone; results are printed
 in ISO-8601 with the offset. ``between`` prints the working time as a duration (``15wh``,
-``450wm``); ``--minutes`` prints the number of working minutes instead.
+``450wm``); ``--minutes`` prints the number of working minutes instead. Messages follow the
+shell's locale: Chinese under ``LANG=zh_CN.UTF-8``, English otherwise.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from aftersales.calendars import selectors
+from aftersales.calendars.management import shell_language
 from aftersales.core.errors import DomainError
 
 
@@ -41,6 +44,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        with translation.override(shell_language()):
+            self._handle(options)
+
+    def _handle(self, options) -> None:
         try:
             calendar = selectors.calendar_by_code(options["calendar"])
             if options["action"] == "add":

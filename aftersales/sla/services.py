@@ -233,25 +233,49 @@ def _locked_clocks(case: Case) -> list[SlaClock]:
 # --- starting ---------------------------------------------------------------------------------
 
 
+class _Starter:
+    """Starts clocks of one policy on one case, resolving each calendar and the policy's
+    levels once (intake should not pay a query per target)."""
+
+    def __init__(self, case: Case, policy: SlaPolicy) -> None:
+        self.case, self.policy = case, policy
+        self._calendars: dict[int | None, tuple[int | None, Calendar | None]] = {}
+        self._levels = list(
+            EscalationLevel.objects.filter(policy=policy).order_by("position", "id")
+        )
+
+    def calendar(self, target: SlaTarget) -> tuple[int | None, Calendar | None]:
+        key = target.calendar_id or self.policy.calendar_id
+        if key not in self._calendars:
+            self._calendars[key] = sla_calendars.calendar_for_target(
+                case=self.case, policy=self.policy, target=target
+            )
+        return self._calendars[key]
+
+    def clock(self, target: SlaTarget, start: dt.datetime) -> tuple[SlaClock, Calendar | None]:
+        calendar_id, cal = self.calendar(target)
+        clock = SlaClock(
+            case=self.case,
+            policy=self.policy,
+            target=target,
+            kind=target.kind,
+            milestone_code=target.milestone_code if target.kind == TargetKind.MILESTONE else "",
+            name=target.name,
+            duration=target.duration,
+            calendar_id=calendar_id,
+            started_at=start,
+            state=ClockState.RUNNING,
+        )
+        _reschedule(clock, cal, until=None)
+        levels = [lv for lv in self._levels if lv.applies_to(clock.kind)]
+        clock.next_check_at = clock_next_check(clock, levels, cal)
+        return clock, cal
+
+
 def _new_clock(
     case: Case, policy: SlaPolicy, target: SlaTarget, start: dt.datetime
 ) -> tuple[SlaClock, Calendar | None]:
-    calendar_id, cal = sla_calendars.calendar_for_target(case=case, policy=policy, target=target)
-    clock = SlaClock(
-        case=case,
-        policy=policy,
-        target=target,
-        kind=target.kind,
-        milestone_code=target.milestone_code if target.kind == TargetKind.MILESTONE else "",
-        name=target.name,
-        duration=target.duration,
-        calendar_id=calendar_id,
-        started_at=start,
-        state=ClockState.RUNNING,
-    )
-    _reschedule(clock, cal, until=None)
-    clock.next_check_at = clock_next_check(clock, levels_for(policy.pk, clock.kind), cal)
-    return clock, cal
+    return _Starter(case, policy).clock(target, start)
 
 
 @transaction.atomic
@@ -259,16 +283,25 @@ def sla_case_opened(*, case: Case, actor: User | None, now: dt.datetime | None =
     """Match the case's policy and start one clock per target (hook of ``case_create``)."""
     now = now or timezone.now()
     policy = policy_for_case(case)
-    clocks = []
-    for target in targets_for_case(policy, case):
-        clock, _cal = _new_clock(case, policy, target, case.created_at or now)
-        clock.save()
-        _history(clock, ClockEventKind.STARTED, now, actor, due_at=_iso(clock.due_at))
-        clocks.append(clock)
-    if not clocks:
+    targets = targets_for_case(policy, case)
+    if not targets:
         return []
-    case_due_refresh([case.pk])
-    case.refresh_from_db(fields=["sla_due_at"])
+    starter = _Starter(case, policy)
+    clocks = [starter.clock(t, case.created_at or now)[0] for t in targets]
+    SlaClock.objects.bulk_create(clocks)
+    SlaClockEvent.objects.bulk_create(
+        SlaClockEvent(
+            clock=c,
+            kind=ClockEventKind.STARTED,
+            at=now,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            data={"due_at": _iso(c.due_at)},
+        )
+        for c in clocks
+    )
+    ticking = [c.due_at for c in clocks if c.due_at is not None]
+    case.sla_due_at = min(ticking) if ticking else NO_DUE
+    Case.objects.filter(pk=case.pk).update(sla_due_at=case.sla_due_at)
     event_add(
         case=case,
         kind=EventKind.SLA_STARTED,

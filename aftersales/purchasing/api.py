@@ -34,44 +34,44 @@ from aftersales.parts.models import Batch, Location, Part
 from . import figures, pricing, recall, selectors, services
 from . import permissions as perms
 from .api_schemas import (
-    BatchPageOut,
-    BatchQuery,
-    DecisionIn,
-    DefectIn,
-    FiguresOut,
-    FiguresQuery,
-    InspectionIn,
-    OpenOrderOut,
-    OrderDetailOut,
-    OrderIn,
-    OrderPageOut,
-    OrderQuery,
-    PeriodQuery,
-    PlanOrdersOut,
-    PriceChangeIn,
-    PriceChangeOut,
-    PriceChangePageOut,
-    PriceChangeQuery,
-    PriceRuleIn,
-    PriceRuleOut,
-    QuoteOut,
-    QuoteQuery,
-    RatingIn,
-    RatingOut,
-    RecallCasesOut,
-    RecallOut,
-    ReceiptIn,
-    ReceiptLineOut,
-    ReceiptOut,
-    ReturnOut,
-    ScorecardOut,
-    SupplierDetailOut,
-    SupplierIn,
-    SupplierOut,
-    SupplierPatch,
-    SupplierPriceIn,
-    TransitionIn,
-    UsedBatchOut,
+    PurchasingBatchPageOut,
+    PurchasingBatchQuery,
+    PurchasingDecisionIn,
+    PurchasingDefectIn,
+    PurchasingFiguresOut,
+    PurchasingFiguresQuery,
+    PurchasingInspectionIn,
+    PurchasingOpenOrderOut,
+    PurchasingOrderDetailOut,
+    PurchasingOrderIn,
+    PurchasingOrderPageOut,
+    PurchasingOrderQuery,
+    PurchasingPeriodQuery,
+    PurchasingPlanOrdersOut,
+    PurchasingPriceChangeIn,
+    PurchasingPriceChangeOut,
+    PurchasingPriceChangePageOut,
+    PurchasingPriceChangeQuery,
+    PurchasingPriceRuleIn,
+    PurchasingPriceRuleOut,
+    PurchasingQuoteOut,
+    PurchasingQuoteQuery,
+    PurchasingRatingIn,
+    PurchasingRatingOut,
+    PurchasingRecallCasesOut,
+    PurchasingRecallOut,
+    PurchasingReceiptIn,
+    PurchasingReceiptLineOut,
+    PurchasingReceiptOut,
+    PurchasingReturnOut,
+    PurchasingScorecardOut,
+    PurchasingSupplierDetailOut,
+    PurchasingSupplierIn,
+    PurchasingSupplierOut,
+    PurchasingSupplierPatch,
+    PurchasingSupplierPriceIn,
+    PurchasingTransitionIn,
+    PurchasingUsedBatchOut,
 )
 from .models import InspectionPhoto, PurchaseOrder, ReceiptLine, Supplier, SupplierReturn
 from .scorecard import WEIGHTS, scorecard_rows, supplier_scorecard
@@ -269,7 +269,7 @@ def _may(user: User, perm: str) -> None:
 
 @router.get(
     "/purchasing/suppliers",
-    response={200: list[SupplierOut], **ERRORS_READ},
+    response={200: list[PurchasingSupplierOut], **ERRORS_READ},
     summary="Suppliers",
 )
 def supplier_list(request: HttpRequest):
@@ -279,10 +279,10 @@ def supplier_list(request: HttpRequest):
 
 @router.post(
     "/purchasing/suppliers",
-    response={201: SupplierDetailOut, **ERRORS_WRITE},
+    response={201: PurchasingSupplierDetailOut, **ERRORS_WRITE},
     summary="Register a supplier",
 )
-def supplier_create(request: HttpRequest, payload: SupplierIn):
+def supplier_create(request: HttpRequest, payload: PurchasingSupplierIn):
     _may(request.auth, perms.MANAGE_SUPPLIERS)
     supplier = services.supplier_create(
         actor=request.auth,
@@ -298,7 +298,7 @@ def supplier_create(request: HttpRequest, payload: SupplierIn):
 
 @router.get(
     "/purchasing/suppliers/{code}",
-    response={200: SupplierDetailOut, **ERRORS_READ},
+    response={200: PurchasingSupplierDetailOut, **ERRORS_READ},
     summary="A supplier with contacts and price list",
 )
 def supplier_detail(request: HttpRequest, code: str = SupplierCode):
@@ -308,10 +308,12 @@ def supplier_detail(request: HttpRequest, code: str = SupplierCode):
 
 @router.patch(
     "/purchasing/suppliers/{code}",
-    response={200: SupplierDetailOut, **ERRORS_WRITE},
+    response={200: PurchasingSupplierDetailOut, **ERRORS_WRITE},
     summary="Change a supplier",
 )
-def supplier_update(request: HttpRequest, payload: SupplierPatch, code: str = SupplierCode):
+def supplier_update(
+    request: HttpRequest, payload: PurchasingSupplierPatch, code: str = SupplierCode
+):
     _may(request.auth, perms.MANAGE_SUPPLIERS)
     supplier = _supplier(code)
     changes = {k: getattr(payload, k) for k in payload.model_fields_set if k != "version"}
@@ -325,10 +327,12 @@ def supplier_update(request: HttpRequest, payload: SupplierPatch, code: str = Su
 
 @router.post(
     "/purchasing/suppliers/{code}/prices",
-    response={201: SupplierDetailOut, **ERRORS_WRITE},
+    response={201: PurchasingSupplierDetailOut, **ERRORS_WRITE},
     summary="Add a price to a supplier's price list",
 )
-def supplier_price_add(request: HttpRequest, payload: SupplierPriceIn, code: str = SupplierCode):
+def supplier_price_add(
+    request: HttpRequest, payload: PurchasingSupplierPriceIn, code: str = SupplierCode
+):
     _may(request.auth, perms.MANAGE_SUPPLIERS)
     supplier = _supplier(code)
     services.supplier_price_set(
@@ -346,10 +350,10 @@ def supplier_price_add(request: HttpRequest, payload: SupplierPriceIn, code: str
 
 @router.post(
     "/purchasing/suppliers/{code}/ratings",
-    response={201: RatingOut, **ERRORS_WRITE},
+    response={201: PurchasingRatingOut, **ERRORS_WRITE},
     summary="Rate a supplier's service (1–5)",
 )
-def supplier_rate(request: HttpRequest, payload: RatingIn, code: str = SupplierCode):
+def supplier_rate(request: HttpRequest, payload: PurchasingRatingIn, code: str = SupplierCode):
     _may(request.auth, perms.MANAGE_SUPPLIERS)
     rating = services.supplier_rate(
         actor=request.auth, supplier=_supplier(code), score=payload.score, comment=payload.comment
@@ -367,10 +371,10 @@ def supplier_rate(request: HttpRequest, payload: RatingIn, code: str = SupplierC
 
 @router.get(
     "/purchasing/scorecard",
-    response={200: ScorecardOut, **ERRORS_READ},
+    response={200: PurchasingScorecardOut, **ERRORS_READ},
     summary="Supplier scorecard and ranking for a period",
 )
-def scorecard(request: HttpRequest, period: Query[PeriodQuery]):
+def scorecard(request: HttpRequest, period: Query[PurchasingPeriodQuery]):
     """Quality, on-time delivery, price and service per supplier, the weighted total and the
     rank. The formulas are in ``aftersales/purchasing/scorecard.py``."""
     _may(request.auth, perms.VIEW)
@@ -393,10 +397,10 @@ def scorecard(request: HttpRequest, period: Query[PeriodQuery]):
 
 @router.get(
     "/purchasing/orders",
-    response={200: OrderPageOut, **ERRORS_READ},
+    response={200: PurchasingOrderPageOut, **ERRORS_READ},
     summary="Purchase orders, newest first",
 )
-def order_list(request: HttpRequest, filters: Query[OrderQuery]):
+def order_list(request: HttpRequest, filters: Query[PurchasingOrderQuery]):
     _may(request.auth, perms.VIEW)
     qs = selectors.order_list(status=filters.status or "")
     if filters.supplier:
@@ -407,10 +411,10 @@ def order_list(request: HttpRequest, filters: Query[OrderQuery]):
 
 @router.post(
     "/purchasing/orders",
-    response={201: OrderDetailOut, **ERRORS_WRITE},
+    response={201: PurchasingOrderDetailOut, **ERRORS_WRITE},
     summary="Create a draft purchase order",
 )
-def order_create(request: HttpRequest, payload: OrderIn):
+def order_create(request: HttpRequest, payload: PurchasingOrderIn):
     _may(request.auth, perms.BUY)
     supplier = Supplier.objects.filter(code=payload.supplier).first()
     if supplier is None:
@@ -430,7 +434,7 @@ def order_create(request: HttpRequest, payload: OrderIn):
 
 @router.post(
     "/purchasing/orders/from-plan",
-    response={201: PlanOrdersOut, **ERRORS_WRITE},
+    response={201: PurchasingPlanOrdersOut, **ERRORS_WRITE},
     summary="Draft orders from the suggested purchase plan",
 )
 def orders_from_plan(request: HttpRequest):
@@ -449,7 +453,7 @@ def orders_from_plan(request: HttpRequest):
 
 @router.get(
     "/purchasing/orders/{number}",
-    response={200: OrderDetailOut, **ERRORS_READ},
+    response={200: PurchasingOrderDetailOut, **ERRORS_READ},
     summary="A purchase order with its receipts and inspections",
 )
 def order_detail(request: HttpRequest, number: str = OrderNumber):
@@ -459,10 +463,12 @@ def order_detail(request: HttpRequest, number: str = OrderNumber):
 
 @router.post(
     "/purchasing/orders/{number}/transitions",
-    response={200: OrderDetailOut, **ERRORS_WRITE},
+    response={200: PurchasingOrderDetailOut, **ERRORS_WRITE},
     summary="Place, cancel or close an order",
 )
-def order_transition(request: HttpRequest, payload: TransitionIn, number: str = OrderNumber):
+def order_transition(
+    request: HttpRequest, payload: PurchasingTransitionIn, number: str = OrderNumber
+):
     _may(request.auth, perms.BUY)
     order = selectors.order_get(number=number)
     services.order_transition(
@@ -477,10 +483,10 @@ def order_transition(request: HttpRequest, payload: TransitionIn, number: str = 
 
 @router.post(
     "/purchasing/orders/{number}/receipts",
-    response={201: ReceiptOut, **ERRORS_WRITE},
+    response={201: PurchasingReceiptOut, **ERRORS_WRITE},
     summary="Record goods received (partial deliveries allowed)",
 )
-def receipt_create(request: HttpRequest, payload: ReceiptIn, number: str = OrderNumber):
+def receipt_create(request: HttpRequest, payload: PurchasingReceiptIn, number: str = OrderNumber):
     """Quantities above what is still open on a line are refused (409 ``over_receipt``). The
     goods enter stock only when inspected."""
     _may(request.auth, perms.BUY)
@@ -509,13 +515,13 @@ def receipt_create(request: HttpRequest, payload: ReceiptIn, number: str = Order
 
 @router.post(
     "/purchasing/receipt-lines/{line_id}/inspection",
-    response={201: ReceiptLineOut, **ERRORS_WRITE},
+    response={201: PurchasingReceiptLineOut, **ERRORS_WRITE},
     summary="Inspect a receipt line (accept / reject, defect, photos)",
 )
 def inspection_record(
     request: HttpRequest,
     line_id: ObjectId,
-    payload: Form[InspectionIn],
+    payload: Form[PurchasingInspectionIn],
     photos: File[list[UploadedFile]] = None,
 ):
     """Multipart form. Accepted + rejected must equal the quantity received; the accepted
@@ -566,7 +572,7 @@ def inspection_photo(request: HttpRequest, photo_id: ObjectId):
 
 @router.get(
     "/purchasing/returns",
-    response={200: list[ReturnOut], **ERRORS_READ},
+    response={200: list[PurchasingReturnOut], **ERRORS_READ},
     summary="Return notes for rejected goods",
 )
 def return_list(request: HttpRequest):
@@ -576,7 +582,7 @@ def return_list(request: HttpRequest):
 
 @router.post(
     "/purchasing/returns/{return_id}/shipment",
-    response={200: ReturnOut, **ERRORS_WRITE},
+    response={200: PurchasingReturnOut, **ERRORS_WRITE},
     summary="Record that rejected goods went back to the supplier",
 )
 def return_ship(request: HttpRequest, return_id: ObjectId):
@@ -587,7 +593,7 @@ def return_ship(request: HttpRequest, return_id: ObjectId):
 
 @router.get(
     "/purchasing/open-orders",
-    response={200: list[OpenOrderOut], **ERRORS_READ},
+    response={200: list[PurchasingOpenOrderOut], **ERRORS_READ},
     summary="Quantities on order and not yet received, per part",
 )
 def open_orders(request: HttpRequest):
@@ -605,10 +611,10 @@ def open_orders(request: HttpRequest):
 
 @router.get(
     "/purchasing/batches",
-    response={200: BatchPageOut, **ERRORS_READ},
+    response={200: PurchasingBatchPageOut, **ERRORS_READ},
     summary="Batches (lots) received",
 )
-def batch_list(request: HttpRequest, filters: Query[BatchQuery]):
+def batch_list(request: HttpRequest, filters: Query[PurchasingBatchQuery]):
     _may(request.auth, perms.VIEW)
     qs = selectors.batch_list(defective=filters.defective, q=filters.q)
     page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
@@ -637,7 +643,7 @@ def _recall_out(user: User, batch: Batch) -> dict[str, Any]:
 
 @router.get(
     "/purchasing/batches/{batch_id}/recall",
-    response={200: RecallOut, **ERRORS_READ},
+    response={200: PurchasingRecallOut, **ERRORS_READ},
     summary="Recall list: every work order, asset and customer that received the batch",
 )
 def batch_recall_list(request: HttpRequest, batch_id: ObjectId):
@@ -647,10 +653,10 @@ def batch_recall_list(request: HttpRequest, batch_id: ObjectId):
 
 @router.post(
     "/purchasing/batches/{batch_id}/defect",
-    response={200: RecallOut, **ERRORS_WRITE},
+    response={200: PurchasingRecallOut, **ERRORS_WRITE},
     summary="Mark a batch defective",
 )
-def batch_defect(request: HttpRequest, batch_id: ObjectId, payload: DefectIn):
+def batch_defect(request: HttpRequest, batch_id: ObjectId, payload: PurchasingDefectIn):
     _may(request.auth, perms.RECALL)
     batch = selectors.batch_get(pk=batch_id)
     recall.batch_mark_defective(actor=request.auth, batch=batch, reason=payload.reason)
@@ -659,7 +665,7 @@ def batch_defect(request: HttpRequest, batch_id: ObjectId, payload: DefectIn):
 
 @router.post(
     "/purchasing/batches/{batch_id}/recall-cases",
-    response={200: RecallCasesOut, **ERRORS_WRITE},
+    response={200: PurchasingRecallCasesOut, **ERRORS_WRITE},
     summary="Notify the customers on the recall list and open a case for each",
 )
 def batch_recall_cases(request: HttpRequest, batch_id: ObjectId):
@@ -673,7 +679,7 @@ def batch_recall_cases(request: HttpRequest, batch_id: ObjectId):
 
 @router.get(
     "/purchasing/work-orders/{number}/batches",
-    response={200: list[UsedBatchOut], **ERRORS_READ},
+    response={200: list[PurchasingUsedBatchOut], **ERRORS_READ},
     summary="The batches a work order used",
 )
 def work_order_batches(request: HttpRequest, number: str = OrderNumber):
@@ -692,7 +698,7 @@ def work_order_batches(request: HttpRequest, number: str = OrderNumber):
 
 @router.get(
     "/purchasing/price-rules",
-    response={200: list[PriceRuleOut], **ERRORS_READ},
+    response={200: list[PurchasingPriceRuleOut], **ERRORS_READ},
     summary="Price rules",
 )
 def price_rule_list(request: HttpRequest):
@@ -702,10 +708,10 @@ def price_rule_list(request: HttpRequest):
 
 @router.post(
     "/purchasing/price-rules",
-    response={201: PriceChangeOut, **ERRORS_WRITE},
+    response={201: PurchasingPriceChangeOut, **ERRORS_WRITE},
     summary="Propose a price rule (active once approved)",
 )
-def price_rule_create(request: HttpRequest, payload: PriceRuleIn):
+def price_rule_create(request: HttpRequest, payload: PurchasingPriceRuleIn):
     _may(request.auth, perms.REQUEST_PRICE)
     change = pricing.price_rule_propose(
         actor=request.auth,
@@ -721,10 +727,10 @@ def price_rule_create(request: HttpRequest, payload: PriceRuleIn):
 
 @router.get(
     "/purchasing/price-changes",
-    response={200: PriceChangePageOut, **ERRORS_READ},
+    response={200: PurchasingPriceChangePageOut, **ERRORS_READ},
     summary="Price changes: requests and history",
 )
-def price_change_list(request: HttpRequest, filters: Query[PriceChangeQuery]):
+def price_change_list(request: HttpRequest, filters: Query[PurchasingPriceChangeQuery]):
     _may(request.auth, perms.VIEW)
     qs = selectors.price_change_list(status=filters.status or "")
     page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
@@ -733,10 +739,10 @@ def price_change_list(request: HttpRequest, filters: Query[PriceChangeQuery]):
 
 @router.post(
     "/purchasing/price-changes",
-    response={201: PriceChangeOut, **ERRORS_WRITE},
+    response={201: PurchasingPriceChangeOut, **ERRORS_WRITE},
     summary="Ask for a list-price or rule change",
 )
-def price_change_create(request: HttpRequest, payload: PriceChangeIn):
+def price_change_create(request: HttpRequest, payload: PurchasingPriceChangeIn):
     _may(request.auth, perms.REQUEST_PRICE)
     rule = None
     if payload.rule is not None:
@@ -758,10 +764,10 @@ def price_change_create(request: HttpRequest, payload: PriceChangeIn):
 
 @router.post(
     "/purchasing/price-changes/{change_id}/decision",
-    response={200: PriceChangeOut, **ERRORS_WRITE},
+    response={200: PurchasingPriceChangeOut, **ERRORS_WRITE},
     summary="Approve or reject a price change",
 )
-def price_change_decide(request: HttpRequest, change_id: ObjectId, payload: DecisionIn):
+def price_change_decide(request: HttpRequest, change_id: ObjectId, payload: PurchasingDecisionIn):
     _may(request.auth, perms.APPROVE_PRICE)
     change = selectors.price_change_get(pk=change_id)
     pricing.price_change_decide(
@@ -772,10 +778,10 @@ def price_change_decide(request: HttpRequest, change_id: ObjectId, payload: Deci
 
 @router.get(
     "/purchasing/quote",
-    response={200: QuoteOut, **ERRORS_READ},
+    response={200: PurchasingQuoteOut, **ERRORS_READ},
     summary="A part's selling price for a customer tier",
 )
-def price_quote(request: HttpRequest, query: Query[QuoteQuery]):
+def price_quote(request: HttpRequest, query: Query[PurchasingQuoteQuery]):
     _may(request.auth, perms.VIEW)
     return pricing.price_quote(_part(query.part), query.tier)
 
@@ -807,10 +813,10 @@ def figures_json(summary: dict) -> dict[str, Any]:
 
 @router.get(
     "/purchasing/figures",
-    response={200: FiguresOut, **ERRORS_READ},
+    response={200: PurchasingFiguresOut, **ERRORS_READ},
     summary="Stock value, turnover, stock-outs and dead stock",
 )
-def stock_figures(request: HttpRequest, query: Query[FiguresQuery]):
+def stock_figures(request: HttpRequest, query: Query[PurchasingFiguresQuery]):
     """Formulas in ``aftersales/purchasing/figures.py``: turnover = issued cost ÷ average stock
     value, per stock class and month."""
     _may(request.auth, perms.FIGURES)

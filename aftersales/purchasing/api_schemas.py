@@ -26,23 +26,23 @@ PartCode = Field(..., min_length=1, max_length=40)
 # --- suppliers -------------------------------------------------------------------------------
 
 
-class ContactIn(InputSchema):
+class PurchasingContactIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     role: str = Field("", max_length=60)
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
 
 
-class SupplierIn(InputSchema):
+class PurchasingSupplierIn(InputSchema):
     code: str = Code
     name: str = Field(..., min_length=1, max_length=200)
     tax_id: str = Field("", max_length=30)
     address: str = Field("", max_length=300)
     notes: str = Field("", max_length=2000)
-    contacts: list[ContactIn] = Field(default_factory=list, max_length=20)
+    contacts: list[PurchasingContactIn] = Field(default_factory=list, max_length=20)
 
 
-class SupplierPatch(InputSchema):
+class PurchasingSupplierPatch(InputSchema):
     version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     tax_id: str | None = Field(None, max_length=30)
@@ -51,14 +51,14 @@ class SupplierPatch(InputSchema):
     active: bool | None = None
 
 
-class ContactOut(Schema):
+class PurchasingContactOut(Schema):
     name: str
     role: str
     phone: str
     email: str
 
 
-class SupplierOut(Schema):
+class PurchasingSupplierOut(Schema):
     id: int
     code: str
     name: str
@@ -68,7 +68,7 @@ class SupplierOut(Schema):
     version: int
 
 
-class SupplierPriceOut(Schema):
+class PurchasingSupplierPriceOut(Schema):
     part: str
     part_name: str
     supplier_code: str
@@ -78,13 +78,13 @@ class SupplierPriceOut(Schema):
     lead_time_days: int
 
 
-class SupplierDetailOut(SupplierOut):
+class PurchasingSupplierDetailOut(PurchasingSupplierOut):
     notes: str
-    contacts: list[ContactOut]
-    prices: list[SupplierPriceOut]
+    contacts: list[PurchasingContactOut]
+    prices: list[PurchasingSupplierPriceOut]
 
 
-class SupplierPriceIn(InputSchema):
+class PurchasingSupplierPriceIn(InputSchema):
     part: str = PartCode
     price: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
     valid_from: dt.date
@@ -93,12 +93,12 @@ class SupplierPriceIn(InputSchema):
     supplier_code: str = Field("", max_length=60)
 
 
-class RatingIn(InputSchema):
+class PurchasingRatingIn(InputSchema):
     score: int = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=500)
 
 
-class RatingOut(Schema):
+class PurchasingRatingOut(Schema):
     id: int
     score: int
     comment: str
@@ -108,7 +108,7 @@ class RatingOut(Schema):
 # --- orders ----------------------------------------------------------------------------------
 
 
-class OrderLineIn(InputSchema):
+class PurchasingOrderLineIn(InputSchema):
     part: str = PartCode
     quantity: Decimal = Field(..., gt=0, max_digits=12, decimal_places=3)
     unit_price: Decimal | None = Field(
@@ -116,21 +116,21 @@ class OrderLineIn(InputSchema):
     )
 
 
-class OrderIn(InputSchema):
+class PurchasingOrderIn(InputSchema):
     supplier: str = Code
     promised_date: dt.date
     notes: str = Field("", max_length=2000)
-    lines: list[OrderLineIn] = Field(..., min_length=1, max_length=200)
+    lines: list[PurchasingOrderLineIn] = Field(..., min_length=1, max_length=200)
 
 
-class OrderQuery(InputSchema):
+class PurchasingOrderQuery(InputSchema):
     status: OrderStatusValue | None = None
     supplier: str = Field("", max_length=40, pattern=r"^[-a-zA-Z0-9_]*$")
     cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
-class OrderLineOut(Schema):
+class PurchasingOrderLineOut(Schema):
     id: int
     part: str
     part_name: str
@@ -140,7 +140,7 @@ class OrderLineOut(Schema):
     open_quantity: Quantity
 
 
-class OrderOut(Schema):
+class PurchasingOrderOut(Schema):
     id: int
     number: str
     supplier: str
@@ -152,41 +152,41 @@ class OrderOut(Schema):
     version: int
 
 
-class OrderDetailOut(OrderOut):
-    lines: list[OrderLineOut]
-    receipt_lines: list[ReceiptLineOut]
+class PurchasingOrderDetailOut(PurchasingOrderOut):
+    lines: list[PurchasingOrderLineOut]
+    receipt_lines: list[PurchasingReceiptLineOut]
 
 
-class PlanOrdersOut(Schema):
-    orders: list[OrderDetailOut]
+class PurchasingPlanOrdersOut(Schema):
+    orders: list[PurchasingOrderDetailOut]
     unsourced: list[str] = Field(description="Suggested parts no supplier lists")
 
 
-class OrderPageOut(Schema):
-    items: list[OrderOut]
+class PurchasingOrderPageOut(Schema):
+    items: list[PurchasingOrderOut]
     next_cursor: str | None
 
 
-class TransitionIn(InputSchema):
+class PurchasingTransitionIn(InputSchema):
     to_status: Literal["ordered", "cancelled", "closed"]
     version: Version
     reason: str = Field("", max_length=500)
 
 
-class ReceiptLineIn(InputSchema):
+class PurchasingReceiptLineIn(InputSchema):
     order_line: ObjectId
     quantity: Decimal = Field(..., gt=0, max_digits=12, decimal_places=3)
     lot_number: str = Field(..., min_length=1, max_length=60)
 
 
-class ReceiptIn(InputSchema):
+class PurchasingReceiptIn(InputSchema):
     location: str = Field(..., min_length=1, max_length=40, description="Location code")
     version: Version | None = None
     delivery_note: str = Field("", max_length=60)
-    lines: list[ReceiptLineIn] = Field(..., min_length=1, max_length=200)
+    lines: list[PurchasingReceiptLineIn] = Field(..., min_length=1, max_length=200)
 
 
-class InspectionOut(Schema):
+class PurchasingInspectionOut(Schema):
     id: int
     accepted_quantity: Quantity
     rejected_quantity: Quantity
@@ -197,7 +197,7 @@ class InspectionOut(Schema):
     return_note: str | None
 
 
-class ReceiptLineOut(Schema):
+class PurchasingReceiptLineOut(Schema):
     id: int
     receipt: int
     received_at: dt.datetime
@@ -206,28 +206,28 @@ class ReceiptLineOut(Schema):
     quantity: Quantity
     lot_number: str
     on_time: bool
-    inspection: InspectionOut | None
+    inspection: PurchasingInspectionOut | None
 
 
-OrderDetailOut.model_rebuild()
-PlanOrdersOut.model_rebuild()
+PurchasingOrderDetailOut.model_rebuild()
+PurchasingPlanOrdersOut.model_rebuild()
 
 
-class ReceiptOut(Schema):
+class PurchasingReceiptOut(Schema):
     id: int
     order: str
     order_status: OrderStatusValue
     order_version: int
-    lines: list[ReceiptLineOut]
+    lines: list[PurchasingReceiptLineOut]
 
 
-class InspectionIn(InputSchema):
+class PurchasingInspectionIn(InputSchema):
     accepted: Decimal = Field(..., ge=0, max_digits=12, decimal_places=3)
     rejected: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=3)
     defect_description: str = Field("", max_length=2000)
 
 
-class ReturnOut(Schema):
+class PurchasingReturnOut(Schema):
     id: int
     number: str
     supplier: str
@@ -242,12 +242,12 @@ class ReturnOut(Schema):
 # --- scorecard -------------------------------------------------------------------------------
 
 
-class PeriodQuery(InputSchema):
+class PurchasingPeriodQuery(InputSchema):
     start: dt.date | None = Field(None, description="First day; default 90 days ago")
     end: dt.date | None = Field(None, description="Last day; default today")
 
 
-class ScoreOut(Schema):
+class PurchasingScoreOut(Schema):
     rank: int | None
     supplier_id: int
     supplier_code: str
@@ -268,24 +268,24 @@ class ScoreOut(Schema):
     total: Decimal | None
 
 
-class ScorecardOut(Schema):
+class PurchasingScorecardOut(Schema):
     start: dt.date
     end: dt.date
     weights: dict[str, Decimal]
-    suppliers: list[ScoreOut]
+    suppliers: list[PurchasingScoreOut]
 
 
 # --- batches and recall ----------------------------------------------------------------------
 
 
-class BatchQuery(InputSchema):
+class PurchasingBatchQuery(InputSchema):
     defective: bool | None = None
     q: str = Field("", max_length=60)
     cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
-class BatchOut(Schema):
+class PurchasingBatchOut(Schema):
     id: int
     part: str
     part_name: str
@@ -297,16 +297,16 @@ class BatchOut(Schema):
     marked_at: dt.datetime | None
 
 
-class BatchPageOut(Schema):
-    items: list[BatchOut]
+class PurchasingBatchPageOut(Schema):
+    items: list[PurchasingBatchOut]
     next_cursor: str | None
 
 
-class DefectIn(InputSchema):
+class PurchasingDefectIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class RecallLineOut(Schema):
+class PurchasingRecallLineOut(Schema):
     work_order: str
     customer_id: int
     customer: str
@@ -316,24 +316,24 @@ class RecallLineOut(Schema):
     case: str | None
 
 
-class RecallOut(Schema):
-    batch: BatchOut
-    lines: list[RecallLineOut]
+class PurchasingRecallOut(Schema):
+    batch: PurchasingBatchOut
+    lines: list[PurchasingRecallLineOut]
 
 
-class RecallCasesOut(Schema):
+class PurchasingRecallCasesOut(Schema):
     opened: list[str]
 
 
-class UsedBatchOut(Schema):
-    batch: BatchOut
+class PurchasingUsedBatchOut(Schema):
+    batch: PurchasingBatchOut
     quantity: Quantity
 
 
 # --- pricing ---------------------------------------------------------------------------------
 
 
-class PriceRuleIn(InputSchema):
+class PurchasingPriceRuleIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     kind: RuleKindValue
     part: str | None = Field(None, max_length=40)
@@ -342,7 +342,7 @@ class PriceRuleIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
-class PriceRuleOut(Schema):
+class PurchasingPriceRuleOut(Schema):
     id: int
     name: str
     kind: RuleKindValue
@@ -353,7 +353,7 @@ class PriceRuleOut(Schema):
     version: int
 
 
-class PriceChangeIn(InputSchema):
+class PurchasingPriceChangeIn(InputSchema):
     part: str | None = Field(None, max_length=40, description="Change this part's list price")
     list_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     rule: ObjectId | None = Field(None, description="…or change this rule")
@@ -363,7 +363,7 @@ class PriceChangeIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
-class PriceChangeOut(Schema):
+class PurchasingPriceChangeOut(Schema):
     id: int
     target: str
     part: str | None
@@ -379,28 +379,28 @@ class PriceChangeOut(Schema):
     decision_note: str
 
 
-class PriceChangeQuery(InputSchema):
+class PurchasingPriceChangeQuery(InputSchema):
     status: Literal[tuple(PriceChangeStatus.values)] | None = None
     cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
-class PriceChangePageOut(Schema):
-    items: list[PriceChangeOut]
+class PurchasingPriceChangePageOut(Schema):
+    items: list[PurchasingPriceChangeOut]
     next_cursor: str | None
 
 
-class DecisionIn(InputSchema):
+class PurchasingDecisionIn(InputSchema):
     approve: bool
     note: str = Field("", max_length=500)
 
 
-class QuoteQuery(InputSchema):
+class PurchasingQuoteQuery(InputSchema):
     part: str = PartCode
     tier: TierValue = "standard"
 
 
-class QuoteOut(Schema):
+class PurchasingQuoteOut(Schema):
     part: str
     tier: str
     base: Money
@@ -413,12 +413,12 @@ class QuoteOut(Schema):
 # --- figures ---------------------------------------------------------------------------------
 
 
-class FiguresQuery(InputSchema):
+class PurchasingFiguresQuery(InputSchema):
     months: int = Field(12, ge=1, le=36)
     dead_days: int = Field(180, ge=1, le=3650)
 
 
-class TurnoverOut(Schema):
+class PurchasingTurnoverOut(Schema):
     period: str
     stock_class: str
     issued_cost: Money
@@ -428,13 +428,13 @@ class TurnoverOut(Schema):
     turnover: Decimal | None
 
 
-class PartCountOut(Schema):
+class PurchasingPartCountOut(Schema):
     part: str
     part_name: str
     count: int
 
 
-class DeadStockOut(Schema):
+class PurchasingDeadStockOut(Schema):
     part: str
     part_name: str
     on_hand: Quantity
@@ -442,14 +442,14 @@ class DeadStockOut(Schema):
     last_issue: dt.datetime | None
 
 
-class FiguresOut(Schema):
+class PurchasingFiguresOut(Schema):
     stock_value: dict[str, Money]
-    turnover: list[TurnoverOut]
-    stock_outs: list[PartCountOut]
+    turnover: list[PurchasingTurnoverOut]
+    stock_outs: list[PurchasingPartCountOut]
     current_stock_outs: list[str]
-    dead_stock: list[DeadStockOut]
+    dead_stock: list[PurchasingDeadStockOut]
 
 
-class OpenOrderOut(Schema):
+class PurchasingOpenOrderOut(Schema):
     part: str
     open_quantity: Quantity

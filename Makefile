@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test setup venv assets messages migrate static demo serve lint format fuzz \
         bench-intake bench bench-sqlite bench-sla bench-stock bench-report bench-dispatch \
-        bench-purchasing test-purchasing check clean
+        bench-purchasing test-purchasing search-rebuild check clean
 
 run: setup demo ## install everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -78,6 +78,9 @@ fuzz: setup ## schemathesis against the served OpenAPI schema
 
 bench-intake: setup ## cases/s through the API vs plain SQL
 	$(PY) bench/intake.py
+
+search-rebuild: venv migrate ## rebuild the search index (after adding dictionary words)
+	$(PY) manage.py search_rebuild
 
 bench: setup ## lists at 1,000,000 cases on PostgreSQL (127.0.0.1): p50/p95/p99 through gunicorn
 	$(PY) bench/lists.py $(BENCH_ARGS)

@@ -122,3 +122,23 @@ def test_answers_match_the_openapi_schema(repair_case, users):
     )
     assert refused.status_code == 422
     check(refused, "/api/v1/cases/{number}/milestones", "post")
+
+
+def test_case_list_sorts_by_nearest_due_across_pages(
+    repair_policy, users, customers, org, clock_at
+):
+    now = clock_at(at(2026, 3, 2, 10))
+    agent = users["agent"]
+    made = []
+    for hour in (15, 9, 12, 10):  # opened at these hours: due in the same order, a day later
+        now.set(at(2026, 3, 2, hour))
+        made.append(make_case(customers["alice"], actor=agent, team=org["team_a"], title=f"{hour}"))
+    plain = make_case(
+        customers["alice"], actor=agent, team=org["team_a"], case_type="consultation", title="无"
+    )
+    client = client_as(agent)
+    first = client.get("/api/v1/cases?sort=due&limit=3").json()
+    second = client.get(f"/api/v1/cases?sort=due&limit=3&cursor={first['next_cursor']}").json()
+    numbers = [c["number"] for c in first["items"] + second["items"]]
+    by_hour = {int(c.title): c.number for c in made}
+    assert numbers == [by_hour[9], by_hour[10], by_hour[12], by_hour[15], plain.number]

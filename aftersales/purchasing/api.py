@@ -625,7 +625,8 @@ def _recall_out(user: User, batch: Batch) -> dict[str, Any]:
     whole = sees_full_personal_data(user)
     lines = []
     for line in selectors.recall_list(batch):
-        contact = line.customer.contacts.order_by("-is_primary", "id").first()
+        contacts = list(line.customer.contacts.all())  # prefetched, primary first
+        contact = contacts[0] if contacts else None
         phone = contact.phone if contact else ""
         lines.append(
             {

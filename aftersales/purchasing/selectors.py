@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from aftersales.customers.models import Contact
 from aftersales.parts.choices import MovementKind
 from aftersales.parts.models import Batch, Movement
 
@@ -168,8 +169,12 @@ def recall_list(batch: Batch) -> list[RecallLine]:
         .filter(net__gt=0)
     )
     quantities = {row["work_order_id"]: Decimal(row["net"]).quantize(QTY_PLACES) for row in net}
-    orders = WorkOrder.objects.filter(pk__in=quantities).select_related(
-        "customer", "asset__product_model"
+    orders = (
+        WorkOrder.objects.filter(pk__in=quantities)
+        .select_related("customer", "asset__product_model")
+        .prefetch_related(
+            Prefetch("customer__contacts", queryset=Contact.objects.order_by("-is_primary", "id"))
+        )
     )
     cases = {
         rc.customer_id: rc.case

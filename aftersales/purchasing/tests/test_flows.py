@@ -208,7 +208,13 @@ def test_defective_batch_recall_names_exactly_the_customers_who_received_it(
     with pytest.raises(Conflict):
         recall.batch_mark_defective(actor=keeper, batch=bad, reason="again")
 
-    listed = selectors.recall_list(bad)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = selectors.recall_list(bad)
+        phones = [line.customer.contacts.all()[0].phone for line in listed]
+    assert len(queries) == 4 and len(phones) == 3  # however many work orders are listed
     assert {line.customer.pk for line in listed} == {
         c["alice"].pk,
         c["bob"].pk,

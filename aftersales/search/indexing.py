@@ -221,7 +221,7 @@ def _case_values(case) -> dict[str, Any]:
 def index_case(case, *, new: bool = False) -> None:
     """Write the case's entry from its current fields, replies and notes. ``new`` skips reading
     the timeline (a case just created has no replies yet)."""
-    dictionary.ensure_loaded()
+    dictionary.ensure_loaded(refresh=False)
     events: list[tuple[bool, str]] = []
     if not new:
         events = list(
@@ -234,7 +234,7 @@ def index_case(case, *, new: bool = False) -> None:
 
 def index_customer(customer) -> None:
     """Write the customer's entry from its fields and contacts (one read of the contacts)."""
-    dictionary.ensure_loaded()
+    dictionary.ensure_loaded(refresh=False)
     contacts = list(customer.contacts.values("name", "phone", "is_primary"))
     _upsert(
         [
@@ -254,7 +254,7 @@ def index_customer(customer) -> None:
 
 def index_asset(asset) -> None:
     """Write the asset's entry from its identifiers and product model."""
-    dictionary.ensure_loaded()
+    dictionary.ensure_loaded(refresh=False)
     values = _asset_values(asset) or {}
     _upsert(
         [

@@ -98,6 +98,10 @@ class Command(BaseCommand):
 
         parts_demo_load(out)
 
+        from aftersales.core.demo.workorders_demo import workorders_demo_load
+
+        workorders_demo_load(out)
+
         from aftersales.core.demo.purchasing_demo import purchasing_demo_load
 
         purchasing_demo_load(out)

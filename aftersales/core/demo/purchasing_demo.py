@@ -59,13 +59,14 @@ SUPPLIERS = [
     },
 ]
 
-# Parts the demo uses when the catalog has none: (code, name, specification, class, cost, price)
+# The parts the demo buys: the parts catalog's own when its demo loaded them (first code found),
+# else made here from the spec. (codes, name, specification, class, cost, list price)
 PARTS = [
-    ("CAP-35UF-450V", "压缩机启动电容", "35μF 450V", "common", "12.00", "35.00"),
-    ("MTR-FAN-OUT-40W", "室外风机电机", "YDK40-6 40W", "critical", "168.00", "320.00"),
-    ("PCB-KFR35-MAIN", "空调主控板", "KFR-35GW 变频", "critical", "236.00", "480.00"),
-    ("SEN-NTC-10K", "管温传感器", "NTC 10K 3950", "common", "3.50", "15.00"),
-    ("VLV-4WAY-35", "四通阀", "DSF-9U", "rare", "85.00", "190.00"),
+    (("CAP-35UF", "CAP-35UF-450V"), "压缩机启动电容", "35μF 450V", "common", "12.00", "35.00"),
+    (("MTR-FAN-OUT-40W",), "室外风机电机", "YDK40-6 40W", "critical", "168.00", "320.00"),
+    (("PCB-KFR35-MAIN",), "空调主控板", "KFR-35GW 变频", "critical", "236.00", "480.00"),
+    (("CAP-2UF5", "SEN-NTC-10K"), "管温传感器", "NTC 10K 3950", "common", "3.50", "15.00"),
+    (("IGN-GWH", "VLV-4WAY-35"), "四通阀", "DSF-9U", "rare", "85.00", "190.00"),
 ]
 
 DEFECTIVE_LOT = "HL-2609-031"
@@ -81,12 +82,14 @@ def _parts(keeper) -> list:
     from aftersales.parts.services import part_create
 
     made = []
-    for code, name, spec, cls, cost, price in PARTS:
-        part = Part.objects.filter(code=code).first()
+    for codes, name, spec, cls, cost, price in PARTS:
+        part = Part.objects.filter(code__in=codes).order_by("code").first()
+        if part is not None and part.code != codes[0]:
+            part = Part.objects.filter(code=codes[0]).first() or part
         if part is None:
             part = part_create(
                 actor=keeper,
-                code=code,
+                code=codes[-1],
                 name=name,
                 specification=spec,
                 stock_class=cls,

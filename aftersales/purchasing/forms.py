@@ -92,6 +92,18 @@ class SupplierForm(StyledForm):
     contact_email = forms.EmailField(label=_("Contact's e-mail"), required=False)
 
 
+class SupplierEditForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    tax_id = forms.CharField(label=_("Tax id"), max_length=30, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    active = forms.BooleanField(label=_("Active"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def style(self) -> None:
+        super().style()
+        self.fields["active"].widget.attrs["class"] = "form-check-input"
+
+
 class SupplierPriceForm(StyledForm):
     part = PartCodeField(label=_("Part code"))
     price = forms.DecimalField(label=_("Price"), **MONEY)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("returns/<int:pk>/ship/", views.return_ship, name="return_ship"),
     path("suppliers/", views.supplier_list, name="supplier_list"),
     path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
+    path("suppliers/<int:pk>/edit/", views.supplier_edit, name="supplier_edit"),
     path("suppliers/<int:pk>/prices/", views.supplier_price_add, name="supplier_price_add"),
     path("suppliers/<int:pk>/ratings/", views.supplier_rate, name="supplier_rate"),
     path("scorecard/", views.scorecard, name="scorecard"),

@@ -35,6 +35,7 @@ from .forms import (
     PriceRuleForm,
     RatingForm,
     ReceiptForm,
+    SupplierEditForm,
     SupplierForm,
     SupplierPriceForm,
     TransitionForm,
@@ -349,6 +350,15 @@ def _supplier_context(request, supplier, **extra) -> dict[str, Any]:
         "can_manage": request.user.has_perm(perms.MANAGE_SUPPLIERS),
         "price_form": SupplierPriceForm(),
         "rating_form": RatingForm(),
+        "edit_form": SupplierEditForm(
+            initial={
+                "name": supplier.name,
+                "tax_id": supplier.tax_id,
+                "address": supplier.address,
+                "active": supplier.active,
+                "version": supplier.version,
+            }
+        ),
         "error": "",
     }
     context.update(extra)
@@ -360,6 +370,34 @@ def _supplier_context(request, supplier, **extra) -> dict[str, Any]:
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = selectors.supplier_get(pk=pk)
     return render(request, "purchasing/supplier_detail.html", _supplier_context(request, supplier))
+
+
+@staff_required(perms.MANAGE_SUPPLIERS)
+@require_POST
+def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = selectors.supplier_get(pk=pk)
+    form = SupplierEditForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.supplier_update(actor=request.user, supplier=supplier, version=version, **data)
+        except DomainError as exc:
+            supplier.refresh_from_db()
+            return render(
+                request,
+                "purchasing/supplier_detail.html",
+                _supplier_context(request, supplier, error=str(exc.message)),
+                status=exc.status_code,
+            )
+        messages.success(request, _("Supplier saved."))
+        return redirect("purchasing:supplier_detail", pk=pk)
+    return render(
+        request,
+        "purchasing/supplier_detail.html",
+        _supplier_context(request, supplier, edit_form=form, error=_first_error(form)),
+        status=422,
+    )
 
 
 @staff_required(perms.MANAGE_SUPPLIERS)

@@ -235,3 +235,24 @@ def test_draft_orders_from_the_plan_button(users, parts, suppliers, today):
     order = PurchaseOrder.objects.get()
     assert order.status == "draft" and order.lines.get().quantity == 3
     assert order.number in r.content.decode()
+
+
+def test_supplier_edit_on_the_version_seen(users, suppliers):
+    supplier = suppliers["meidi"]
+    keeper = client_as(users["parts_keeper"])
+    url = reverse("purchasing:supplier_edit", args=[supplier.pk])
+    form = {
+        "name": "佛山美信电器配件厂",
+        "tax_id": "91440606MA4W2LRT5C",
+        "address": "顺德",
+        "version": 1,
+    }
+    r = keeper.post(url, form)  # "active" unticked: the supplier is switched off
+    assert r.status_code == 302
+    supplier.refresh_from_db()
+    assert (supplier.name, supplier.active, supplier.version) == ("佛山美信电器配件厂", False, 2)
+    r = keeper.post(url, {**form, "name": "旧名", "active": "on"})  # still version 1: refused
+    assert r.status_code == 409
+    supplier.refresh_from_db()
+    assert supplier.name == "佛山美信电器配件厂"
+    assert client_as(users["auditor"]).post(url, form).status_code == 403

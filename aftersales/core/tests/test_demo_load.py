@@ -53,7 +53,8 @@ def test_default_demo_is_complete_and_idempotent():
     first = _counts()
     assert first["Customer"] >= 50
     assert first["Asset"] >= 75
-    assert first["Case"] == 200
+    # 200 histories replayed, then a few fresh ones from the routing and recall demos
+    assert 200 <= first["Case"] <= 220
     assert first["ServiceCenter"] >= 4
 
     out = _load()
@@ -87,7 +88,7 @@ def test_default_demo_is_complete_and_idempotent():
     assert numbers == sorted(numbers)
     assert len(set(numbers)) == len(numbers)
     # every case has its audit trail and nothing is left for a worker to send
-    assert AuditLog.objects.filter(action="case.create").count() == 200
+    assert AuditLog.objects.filter(action="case.create").count() == first["Case"]
     assert not Notification.objects.filter(state=State.PENDING).exists()
     assert Asset.objects.exclude(vin="").count() >= 8
 

@@ -141,7 +141,34 @@ def stock_issue_for(
         batch=batch,
         actor=actor,
         reason=work_order.number,
+        reservation=reservation_for(work_order=work_order, part=part, location=location),
     )
+
+
+def reservation_for(*, work_order: Any, part: Any, location: Any) -> Any:
+    """The order's oldest active reservation of ``part`` at ``location``, or ``None``: the
+    technician's issue consumes it (issue 6), so reserved stock is not counted twice."""
+    from aftersales.parts.choices import ReservationStatus
+    from aftersales.parts.models import Reservation
+
+    return (
+        Reservation.objects.filter(
+            work_order=work_order,
+            part=part,
+            location=location,
+            status=ReservationStatus.ACTIVE,
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def reservations_release(*, work_order: Any, actor: Any, reason: str) -> int:
+    """Give the order's active part reservations back to available stock (the order was
+    cancelled or handed back); returns how many were released."""
+    from aftersales.parts.services import reservations_release_for_work_order
+
+    return reservations_release_for_work_order(work_order, actor=actor, reason=reason)
 
 
 # --- SLA -------------------------------------------------------------------------------------

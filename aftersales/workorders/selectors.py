@@ -179,3 +179,12 @@ def review_queue() -> QuerySet[WorkOrder]:
         .select_related("customer", "technician")
         .order_by("completed_at", "id")
     )
+
+
+def can_see_batches(user: Any) -> bool:
+    """Whether the order's page includes purchasing's "batches used" fragment (R8.6): buyers
+    see any order's, staff who may open work orders see those they can open (the fragment's
+    own view checks the order again)."""
+    return bool(
+        user.has_perm("purchasing.view_purchaseorder") or user.has_perm("workorders.view_workorder")
+    )

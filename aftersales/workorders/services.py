@@ -648,7 +648,22 @@ def workorder_reject(*, actor: User, order: WorkOrder, reason: str) -> WorkOrder
     Visit.objects.filter(work_order=order, check_in_at__isnull=True, cancelled=False).update(
         cancelled=True
     )
+    _reservations_release(actor=actor, order=order, reason=reason)
     return order
+
+
+def _reservations_release(*, actor: Any, order: WorkOrder, reason: str) -> None:
+    """A cancelled or handed-back order no longer holds parts: its active reservations go back
+    to available stock through the parts ledger (issue 6), noted on the order's timeline."""
+    released = integrations.reservations_release(work_order=order, actor=actor, reason=reason)
+    if released:
+        event_add(
+            order=order,
+            kind="reservations_released",
+            actor=actor,
+            reason=reason,
+            data={"count": released},
+        )
 
 
 @transaction.atomic
@@ -1206,6 +1221,7 @@ def workorder_cancel(
     Visit.objects.filter(work_order=order, check_in_at__isnull=True, cancelled=False).update(
         cancelled=True
     )
+    _reservations_release(actor=actor, order=order, reason=reason)
     return order
 
 

@@ -26,6 +26,7 @@ from ..forms import AssignForm, OrderForm, ReasonForm, ReviewForm, add_domain_er
 from ..models import WorkOrder
 from ..present import order_out
 from ..report import report_visible
+from ..selectors import can_see_batches
 
 VIEW = ("workorders.view_workorder",)
 PAGE = 50
@@ -111,6 +112,7 @@ def _detail_context(request: HttpRequest, order: WorkOrder, **extra: Any) -> dic
         "assign_form": AssignForm(initial={"version": order.version, "start": start, "end": end}),
         "review_form": ReviewForm(),
         "cancel_form": ReasonForm(),
+        "can_see_batches": can_see_batches(user),
         "conflicts": None,
         "suggestions": None,
     }

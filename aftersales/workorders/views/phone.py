@@ -17,6 +17,7 @@ from .. import selectors
 from ..choices import PauseReason, Status
 from ..integrations import technician_van
 from ..present import order_out
+from ..selectors import can_see_batches
 
 PERM = ("workorders.work_workorder",)
 
@@ -68,5 +69,6 @@ def my_job(request: HttpRequest, number: str) -> HttpResponse:
             "can_sign": field and order.status != Status.PAUSED,
             "pause_reasons": PauseReason.choices,
             "van_parts": _van_parts(user) if field else [],
+            "can_see_batches": can_see_batches(user),
         },
     )

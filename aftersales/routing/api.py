@@ -51,6 +51,7 @@ class RuleOut(Schema):
     team: str | None = Field(description="Team code")
     priority: str = Field(description="Empty: priority unchanged")
     assignment: str
+    sla_policy: str | None = Field(description="Code of the SLA policy the rule pins; null: none")
     version: int
     updated_at: dt.datetime
 
@@ -67,6 +68,9 @@ class RuleIn(InputSchema):
     team: str | None = Field(None, max_length=40, description="Team code")
     priority: PriorityValue | Literal[""] = ""
     assignment: AssignmentValue = AssignmentMode.NONE.value
+    sla_policy: str | None = Field(
+        None, max_length=60, description="Code of the SLA policy routed cases keep; null: none"
+    )
 
 
 class RulePatch(InputSchema):
@@ -82,6 +86,7 @@ class RulePatch(InputSchema):
     team: str | None = Field(None, max_length=40, description="Team code; null: none")
     priority: PriorityValue | Literal[""] = omitted()
     assignment: AssignmentValue = omitted()
+    sla_policy: str | None = Field(None, max_length=60, description="SLA policy code; null: none")
 
 
 class MoveIn(InputSchema):
@@ -125,6 +130,7 @@ class TestOut(Schema):
     assignee: str | None = Field(description="User name of who would be assigned now")
     assignment_note: str
     sla_policy: str | None = Field(description="Code of the SLA policy the routed case gets")
+    sla_policy_from_rule: bool = Field(description="Whether the matched rule pins that policy")
     trace: list[TraceOut]
 
 
@@ -143,6 +149,7 @@ def _rule_out(rule: RoutingRule) -> dict:
         "team": rule.team.code if rule.team_id else None,
         "priority": rule.priority,
         "assignment": rule.assignment,
+        "sla_policy": rule.sla_policy.code if rule.sla_policy_id else None,
         "version": rule.version,
         "updated_at": rule.updated_at,
     }
@@ -170,8 +177,21 @@ def _team(code: str | None) -> Team | None:
     return team
 
 
+def _sla_policy(code: str | None):
+    if not code:
+        return None
+    from aftersales.sla.models import SlaPolicy
+
+    policy = SlaPolicy.objects.filter(code=code).first()
+    if policy is None:
+        raise _unknown("sla_policy", _("No such SLA policy."))
+    return policy
+
+
 def _fields(data: dict) -> dict:
     out = dict(data)
+    if "sla_policy" in out:
+        out["sla_policy"] = _sla_policy(out["sla_policy"])
     if "category" in out:
         out["category"] = _category(out["category"])
     if "team" in out:
@@ -180,14 +200,18 @@ def _fields(data: dict) -> dict:
 
 
 def _rule(rule_id: int) -> RoutingRule:
-    return get_object_or_404(RoutingRule.objects.select_related("team", "category"), pk=rule_id)
+    return get_object_or_404(
+        RoutingRule.objects.select_related("team", "category", "sla_policy"), pk=rule_id
+    )
 
 
 @router.get("/routing/rules", response={200: list[RuleOut], **ERRORS_READ}, summary="Routing rules")
 def rule_list(request: HttpRequest):
     """Every rule in the order they are tried."""
     require(request.auth.has_perm(MANAGE))
-    return [_rule_out(r) for r in RoutingRule.objects.select_related("team", "category")]
+    return [
+        _rule_out(r) for r in RoutingRule.objects.select_related("team", "category", "sla_policy")
+    ]
 
 
 @router.post("/routing/rules", response={201: RuleOut, **ERRORS_WRITE}, summary="Add a rule")
@@ -236,7 +260,9 @@ def rule_move(request: HttpRequest, rule_id: ObjectId, payload: MoveIn):
     """Returns every rule in the new order."""
     require(request.auth.has_perm(MANAGE))
     services.rule_move(actor=request.auth, rule=_rule(rule_id), direction=payload.direction)
-    return [_rule_out(r) for r in RoutingRule.objects.select_related("team", "category")]
+    return [
+        _rule_out(r) for r in RoutingRule.objects.select_related("team", "category", "sla_policy")
+    ]
 
 
 def sample_from(user, data: dict):
@@ -289,6 +315,7 @@ def route_test(request: HttpRequest, payload: TestIn):
         "assignee": d.assignee.username if d.assignee else None,
         "assignment_note": d.pick.reason if d.pick else "",
         "sla_policy": result.sla_policy.code if result.sla_policy else None,
+        "sla_policy_from_rule": result.sla_policy_from_rule,
         "trace": [
             {
                 "rule_id": t["rule"].pk,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import Team
 from aftersales.cases.choices import CaseType, Priority
 from aftersales.cases.models import CaseCategory
+from aftersales.sla.models import SlaPolicy
 
 from .models import AssignmentMode, KeywordMode, RoutingRule
 
@@ -35,6 +36,7 @@ RULE_FIELDS = [
     "team",
     "priority",
     "assignment",
+    "sla_policy",
 ]
 
 
@@ -83,6 +85,13 @@ class RuleForm(forms.Form):
     )
     assignment = forms.ChoiceField(
         label=_("Assign within the team"), choices=AssignmentMode.choices
+    )
+    sla_policy = forms.ModelChoiceField(
+        label=_("SLA policy"),
+        queryset=SlaPolicy.objects.order_by("position", "id"),
+        required=False,
+        empty_label=_("Chosen by the SLA policies' own conditions"),
+        help_text=_("Cases this rule routes keep this policy on every recompute."),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     tested = forms.CharField(required=False, widget=forms.HiddenInput)

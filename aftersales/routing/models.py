@@ -95,6 +95,15 @@ class RoutingRule(models.Model):
         choices=AssignmentMode.choices,
         default=AssignmentMode.NONE,
     )
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy",
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the SLA policy chosen by the policies' own conditions."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -15,7 +15,7 @@ from .services import sample_for
 
 def rule_list() -> QuerySet[RoutingRule]:
     """Every rule in the order they are tried (only rule managers reach this)."""
-    return RoutingRule.objects.select_related("team", "category")
+    return RoutingRule.objects.select_related("team", "category", "sla_policy")
 
 
 def sample_build(

@@ -41,6 +41,7 @@ RULE_FIELDS = [
     "team",
     "priority",
     "assignment",
+    "sla_policy",
     "version",
 ]
 EDITABLE = [f for f in RULE_FIELDS if f not in ("position", "version")]
@@ -99,6 +100,7 @@ class RoutingDecision:
     assignee: User | None = None
     pick: Pick | None = None
     rules_checked: int = 0
+    sla_policy: Any = None
 
     def as_data(self) -> dict[str, Any]:
         """JSON for the timeline event and the audit record."""
@@ -118,11 +120,16 @@ class RoutingDecision:
             "pick": self.pick.reason if self.pick else "",
             "skipped": self.pick.skipped if self.pick else [],
             "rules_checked": self.rules_checked,
+            "sla_policy": getattr(self.sla_policy, "pk", None),
+            "sla_policy_code": getattr(self.sla_policy, "code", ""),
+            "sla_policy_name": str(self.sla_policy or ""),
         }
 
 
 def active_rules() -> list[RoutingRule]:
-    return list(RoutingRule.objects.filter(is_active=True).select_related("team", "category"))
+    return list(
+        RoutingRule.objects.filter(is_active=True).select_related("team", "category", "sla_policy")
+    )
 
 
 def route_decide(
@@ -146,6 +153,8 @@ def route_decide(
     if rule is None:
         return decision
     decision.reasons = match.reasons
+    if rule.sla_policy_id is not None and rule.sla_policy.is_active:
+        decision.sla_policy = rule.sla_policy
     if (
         team is None
         and rule.team_id is not None
@@ -175,11 +184,12 @@ def route_new_case(
     priority: str | None,
 ) -> RoutingDecision | None:
     """The route of a case being created, or ``None`` when there is nothing to decide
-    (no active rules, or team and priority were both chosen by the agent)."""
-    if team is not None and priority is not None:
-        return None
+    (no active rules, or team and priority were both chosen by the agent and no rule names an
+    SLA policy)."""
     rules = active_rules()
     if not rules:
+        return None
+    if team is not None and priority is not None and not any(r.sla_policy_id for r in rules):
         return None
     sample = sample_for(
         case_type=case_type,
@@ -203,6 +213,8 @@ def route_explain(data: dict[str, Any]) -> str:
         parts.append(_("Team: %(team)s.") % {"team": data["team_name"]})
     if data.get("priority_from_rule"):
         parts.append(_("Priority: %(p)s.") % {"p": Priority(data["priority"]).label})
+    if data.get("sla_policy"):
+        parts.append(_("SLA policy: %(policy)s.") % {"policy": data["sla_policy_name"]})
     if data.get("assignee"):
         parts.append(_("Assigned to %(name)s.") % {"name": data["assignee_name"]})
     elif data.get("pick") == "nobody_available":
@@ -243,9 +255,19 @@ def route_record(*, actor: Any, case: Case, decision: RoutingDecision) -> None:
             "priority": case.priority,
             "assignee": case.assignee_id,
             "pick": data["pick"],
+            "sla_policy": data["sla_policy"],
         },
         reason=body,
     )
+    if decision.sla_policy is not None:
+        from aftersales.sla.services import sla_policy_pin
+
+        sla_policy_pin(
+            actor=actor,
+            case=case,
+            policy=decision.sla_policy,
+            source=_("Routing rule “%(rule)s”") % {"rule": data["rule_name"]},
+        )
 
 
 @dataclass
@@ -257,11 +279,15 @@ class RouteTest:
     trace: list[dict[str, Any]]
     draft_matches: bool | None
     sla_policy: Any = None
+    sla_policy_from_rule: bool = False
 
 
 def sla_policy_preview(sample: CaseSample, decision: RoutingDecision):
     """The SLA policy the service-levels app would choose for the routed case (its own ordered
-    policy conditions, on the type, category, priority, tier and channel after routing)."""
+    policy conditions, on the type, category, priority, tier and channel after routing) — or
+    the policy the matched rule pins, which wins."""
+    if decision.sla_policy is not None:
+        return decision.sla_policy
     try:
         from aftersales.sla.services import policy_for_case
     except ImportError:
@@ -314,6 +340,7 @@ def route_test(*, sample: CaseSample, draft: RoutingRule | None = None) -> Route
         trace=trace,
         draft_matches=draft_matches,
         sla_policy=sla_policy_preview(sample, decision),
+        sla_policy_from_rule=decision.sla_policy is not None,
     )
 
 
@@ -376,9 +403,10 @@ def validate_rule(values: dict[str, Any]) -> dict[str, Any]:
             _("Set at least one condition: type, category, product line, region or keywords."),
             code="condition_required",
         )
-    if out.get("team") is None and not out["priority"]:
+    if out.get("team") is None and not out["priority"] and out.get("sla_policy") is None:
         raise InvalidInput(
-            _("Set what the rule does: a team, a priority or both."), code="outcome_required"
+            _("Set what the rule does: a team, a priority, an SLA policy or several."),
+            code="outcome_required",
         )
     if out["assignment"] != AssignmentMode.NONE and out.get("team") is None:
         raise InvalidInput(

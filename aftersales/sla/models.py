@@ -332,3 +332,25 @@ class EscalationDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} → {self.user_id}"
+
+
+class CasePolicyPin(models.Model):
+    """The SLA policy a routing rule fixed for a case. While it is there (and the policy is
+    active), the case's clocks use it instead of the policies' own ordered conditions, on every
+    recompute too."""
+
+    case = models.OneToOneField(
+        "cases.Case", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    policy = models.ForeignKey(
+        SlaPolicy, verbose_name=_("SLA policy"), on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    pinned_at = models.DateTimeField(_("pinned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pinned SLA policy")
+        verbose_name_plural = _("pinned SLA policies")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.policy_id}"

@@ -39,7 +39,14 @@ from .choices import (
     TargetKind,
     Trigger,
 )
-from .models import EscalationLevel, SlaClock, SlaClockEvent, SlaPolicy, SlaTarget
+from .models import (
+    CasePolicyPin,
+    EscalationLevel,
+    SlaClock,
+    SlaClockEvent,
+    SlaPolicy,
+    SlaTarget,
+)
 from .timing import past_due_threshold, schedule, share_threshold
 
 NO_DUE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
@@ -75,8 +82,42 @@ def policy_matches(policy: SlaPolicy, case: Case) -> bool:
     )
 
 
+def pinned_policy(case: Case) -> SlaPolicy | None:
+    """The active policy a routing rule pinned on ``case``, if any."""
+    if case.pk is None:
+        return None
+    pin = (
+        CasePolicyPin.objects.filter(case_id=case.pk, policy__is_active=True)
+        .select_related("policy")
+        .first()
+    )
+    return pin.policy if pin is not None else None
+
+
+def sla_policy_pin(*, actor: Any, case: Case, policy: SlaPolicy, source: str = "") -> None:
+    """Fix ``policy`` for ``case`` (a routing rule named it): clocks start and are recomputed on
+    it, whatever the policies' own conditions say. Audited; call before the clocks start."""
+    before = CasePolicyPin.objects.filter(case_id=case.pk).values_list("policy_id", flat=True)
+    before_id = next(iter(before), None)
+    CasePolicyPin.objects.update_or_create(
+        case_id=case.pk, defaults={"policy": policy, "source": source[:120]}
+    )
+    audit_record(
+        actor=actor,
+        action="sla.policy_pin",
+        obj=case,
+        before={"pinned_policy": before_id},
+        after={"pinned_policy": policy.pk, "policy_code": policy.code, "source": source},
+        reason=source,
+    )
+
+
 def policy_for_case(case: Case) -> SlaPolicy | None:
-    """The first active policy, in order, whose conditions the case meets."""
+    """The policy pinned on the case by its routing rule while it is active; else the first
+    active policy, in order, whose conditions the case meets."""
+    pinned = pinned_policy(case)
+    if pinned is not None:
+        return pinned
     for policy in SlaPolicy.objects.filter(is_active=True).order_by("position", "id"):
         if policy_matches(policy, case):
             return policy

@@ -17,6 +17,7 @@ RULES: list[dict[str, Any]] = [
         "team": "hl-complaints",
         "priority": "high",
         "assignment": "least_loaded",
+        "sla_policy": "complaint-major",  # kept even if the priority is lowered later
     },
     {
         "name": "燃气热水器打不着火/异味 → 上门维修组（紧急）",
@@ -88,8 +89,12 @@ def routing_demo_load(out: Any = None) -> None:
     if len(teams) < len({r["team"] for r in RULES}):
         return  # the demo organisation is not loaded (``--no-demo``)
     actor = User.objects.filter(username="supervisor").first()
+    from aftersales.sla.models import SlaPolicy
+
+    policies = {p.code: p for p in SlaPolicy.objects.all()}
     for spec in RULES:
-        rule_create(actor=actor, **{**spec, "team": teams[spec["team"]]})
+        policy = policies.get(spec.get("sla_policy", ""))
+        rule_create(actor=actor, **{**spec, "team": teams[spec["team"]], "sla_policy": policy})
     routed = 0
     for username, case_type, line, text in FRESH_REQUESTS:
         user = User.objects.filter(username=username).select_related("customer").first()

@@ -170,3 +170,26 @@ class CertificateForm(forms.Form):
     number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
     issued_on = forms.DateField(label=_("Issued"), widget=forms.DateInput(attrs={"type": "date"}))
     expires_on = forms.DateField(label=_("Expires"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SkillForm(forms.Form):
+    """Grant a skill to a technician, or change its level (1 to 5)."""
+
+    technician = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    skill = forms.ModelChoiceField(label=_("Skill"), queryset=Skill.objects.order_by("code"))
+    level = forms.IntegerField(label=_("Level"), min_value=1, max_value=5, initial=1)
+
+
+class SkillRemoveForm(forms.Form):
+    technician = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    skill = forms.ModelChoiceField(label=_("Skill"), queryset=Skill.objects.order_by("code"))
+
+
+class TrainingForm(forms.Form):
+    technician = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(label=_("Training"), max_length=200)
+    trained_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=6, decimal_places=1, min_value=0, initial=0
+    )
+    result = forms.CharField(label=_("Result"), max_length=100, required=False)

@@ -35,6 +35,12 @@ def skill_grant(*, actor: Any, user: User, skill: Skill, level: int = 1) -> Tech
     _technician(user)
     if not 1 <= level <= 5:
         raise InvalidInput(_("The level is from 1 to 5."), code="level_invalid")
+    before = (
+        TechnicianSkill.objects.select_for_update()
+        .filter(user=user, skill=skill)
+        .values_list("level", flat=True)
+        .first()
+    )
     row, _created = TechnicianSkill.objects.update_or_create(
         user=user, skill=skill, defaults={"level": level}
     )
@@ -42,9 +48,34 @@ def skill_grant(*, actor: Any, user: User, skill: Skill, level: int = 1) -> Tech
         actor=actor,
         action="staff.skill_grant",
         obj=user,
+        before={"skill": skill.code, "level": before} if before is not None else None,
         after={"skill": skill.code, "level": level},
     )
     return row
+
+
+@transaction.atomic
+def skill_remove(*, actor: Any, user: User, skill: Skill) -> None:
+    """Take a skill off a technician (dispatch stops suggesting them for orders that need it).
+    The delete is conditional on the row existing, so of two removals one is recorded."""
+    level = (
+        TechnicianSkill.objects.filter(user=user, skill=skill)
+        .values_list("level", flat=True)
+        .first()
+    )
+    deleted, _rows = TechnicianSkill.objects.filter(user=user, skill=skill).delete()
+    if not deleted:
+        raise InvalidInput(
+            _("%(user)s does not have the skill %(skill)s.") % {"user": user, "skill": skill.name},
+            code="skill_missing",
+        )
+    audit_record(
+        actor=actor,
+        action="staff.skill_remove",
+        obj=user,
+        before={"skill": skill.code, "level": level},
+        after=None,
+    )
 
 
 @transaction.atomic

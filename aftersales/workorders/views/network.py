@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aftersales.accounts.models import User
@@ -15,33 +15,83 @@ from aftersales.core.errors import DomainError
 
 from .. import coverage, staff
 from ..dispatch import open_load, technicians
-from ..forms import CertificateForm, add_domain_error
+from ..forms import (
+    CertificateForm,
+    SkillForm,
+    SkillRemoveForm,
+    TrainingForm,
+    add_domain_error,
+)
+
+FORMS = {
+    "certificate": CertificateForm,
+    "skill": SkillForm,
+    "skill_remove": SkillRemoveForm,
+    "training": TrainingForm,
+}
+DONE = {
+    "certificate": _lazy("The certificate was added."),
+    "skill": _lazy("The skill was granted."),
+    "skill_remove": _lazy("The skill was removed."),
+    "training": _lazy("The training record was added."),
+}
+
+
+def _skills_write(actor: User, action: str, holder: User, data: dict) -> None:
+    """Call the staff service the submitted form stands for."""
+    if action == "skill":
+        staff.skill_grant(actor=actor, user=holder, skill=data["skill"], level=data["level"])
+    elif action == "skill_remove":
+        staff.skill_remove(actor=actor, user=holder, skill=data["skill"])
+    elif action == "training":
+        staff.training_add(
+            actor=actor,
+            user=holder,
+            title=data["title"],
+            trained_on=data["trained_on"],
+            hours=data["hours"],
+            result=data["result"],
+        )
+    else:
+        staff.certificate_add(
+            actor=actor,
+            user=holder,
+            cert_type=data["cert_type"],
+            level=data["level"],
+            number=data["number"],
+            issued_on=data["issued_on"],
+            expires_on=data["expires_on"],
+        )
 
 
 @staff_required("workorders.manage_skills")
 @require_http_methods(["GET", "POST"])
 def skills(request: HttpRequest) -> HttpResponse:
-    form = CertificateForm(request.POST or None)
+    """Technicians' skills, certificates and training (R13.2), with the forms that grant or
+    remove a skill and add a certificate or a training record; each goes through a staff
+    service that writes the audit record."""
+    action = request.POST.get("action", "certificate") if request.method == "POST" else ""
+    if request.method == "POST" and action not in FORMS:
+        action = "certificate"
+    forms_by = {
+        name: cls(
+            request.POST if name == action else None, prefix=None if name == "certificate" else name
+        )
+        for name, cls in FORMS.items()
+    }
     status = 200
     if request.method == "POST":
+        form = forms_by[action]
         if form.is_valid():
             data = form.cleaned_data
             holder = get_object_or_404(User, pk=data["technician"], groups__name=Role.TECHNICIAN)
             try:
-                staff.certificate_add(
-                    actor=request.user,
-                    user=holder,
-                    cert_type=data["cert_type"],
-                    level=data["level"],
-                    number=data["number"],
-                    issued_on=data["issued_on"],
-                    expires_on=data["expires_on"],
-                )
+                _skills_write(request.user, action, holder, data)
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = 422
             else:
-                messages.success(request, _("The certificate was added."))
+                messages.success(request, str(DONE[action]))
                 return redirect("workorders:skills")
         else:
             status = 422
@@ -72,7 +122,15 @@ def skills(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workorders/skills.html",
-        {"rows": rows, "expiring": staff.certificates_expiring(), "form": form},
+        {
+            "rows": rows,
+            "expiring": staff.certificates_expiring(),
+            "form": forms_by["certificate"],
+            "skill_form": forms_by["skill"],
+            "skill_remove_form": forms_by["skill_remove"],
+            "training_form": forms_by["training"],
+            "action": action,
+        },
         status=status,
     )
 

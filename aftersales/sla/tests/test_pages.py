@@ -73,7 +73,7 @@ def test_queue_shows_time_left_and_sorts_by_nearest_due(
         customers["alice"], actor=agent, team=org["team_a"], case_type="consultation", title="无"
     )
     now.set(at(2026, 3, 3, 9, 30))  # the earlier case's first response is overdue
-    html = client_as(agent).get("/cases/?sort=due").content.decode()
+    html = client_as(agent).get("/cases/?sort=due", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     numbers = re.findall(r'data-testid="case-row" data-number="([^"]+)"', html)
     assert numbers == [sooner.number, later.number, none.number]
     cells = re.findall(r'data-testid="due-cell" data-overdue="(true|false)"', html)

@@ -55,7 +55,7 @@ def test_phone_flow_through_the_api_with_an_idempotent_retry(
     suggestions = dispatcher.get(base(order) + "/suggestions").json()
     top = suggestions[0]
     assert top["technician"]["id"] == techs["wang"].pk and top["eligible"]
-    assert any("km" in r for r in top["reasons"])
+    assert any("公里" in r for r in top["reasons"])  # distance, in the default language
     assert not next(s for s in suggestions if s["technician"]["id"] == techs["zhao"].pk)["eligible"]
     assert assign(dispatcher, order, techs["wang"], visit_day).status_code == 200
     for action in ("accept", "depart", "check_in", "start"):

@@ -2,7 +2,7 @@
 
 One run, one database of its own:
 
-1. a fresh database: PostgreSQL ``postgres://postgres@127.0.0.1:5432/aftersales_bench``
+1. a fresh database: PostgreSQL ``postgres://postgres@127.0.0.1:5432/aftersales_bench_lists``
    (dropped and created; only 127.0.0.1), or with ``--sqlite`` the file
    ``var/bench/lists.sqlite3`` (deleted and created);
 2. ``migrate``, the demo, then ``--cases`` generated cases (default 1,000,000 on PostgreSQL,
@@ -57,7 +57,7 @@ from _common import (
     say,
 )
 
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/aftersales_bench"
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/aftersales_bench_lists"
 SQLITE_DIR = ROOT / "var" / "bench"
 AGENT = "agent"
 PASSWORD = "demo-pass-2026"  # the demo's sign-in (README)

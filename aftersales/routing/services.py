@@ -7,11 +7,12 @@ the decision on the case's timeline and in the audit log inside the creating tra
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -126,10 +127,46 @@ class RoutingDecision:
         }
 
 
-def active_rules() -> list[RoutingRule]:
-    return list(
-        RoutingRule.objects.filter(is_active=True).select_related("team", "category", "sla_policy")
+_rules_cache: tuple[tuple, list[RoutingRule]] | None = None
+_rules_lock = threading.Lock()
+
+
+def _rules_stamp() -> tuple:
+    """What changes whenever a rule or an SLA policy is added, edited or removed: count, highest
+    id, latest change and the sum of versions of both tables — one plain query. Time of change
+    is part of it, so a version number repeated after a rollback does not pass for the same."""
+    qn = connection.ops.quote_name
+    rules = qn(RoutingRule._meta.db_table)
+    policies = qn(RoutingRule._meta.get_field("sla_policy").related_model._meta.db_table)
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {rules}), (SELECT MAX(id) FROM {rules}), "
+        f"(SELECT MAX(updated_at) FROM {rules}), (SELECT SUM(version) FROM {rules}), "
+        f"(SELECT COUNT(*) FROM {policies}), (SELECT MAX(id) FROM {policies}), "
+        f"(SELECT MAX(updated_at) FROM {policies}), (SELECT SUM(version) FROM {policies})"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def active_rules() -> list[RoutingRule]:
+    """The active rules in order, with their category and SLA policy.
+
+    Intake asks for them on every new case, so they are kept per process and read again only
+    when the stamp of the rules and policies tables changed (one cheap query instead of a
+    three-table join and the model instances). The rules' teams are not cached: a decision
+    loads the matched rule's team fresh (see :func:`route_decide`)."""
+    global _rules_cache
+    stamp = _rules_stamp()
+    cached = _rules_cache
+    if cached is not None and cached[0] == stamp:
+        return list(cached[1])
+    rules = list(
+        RoutingRule.objects.filter(is_active=True).select_related("category", "sla_policy")
+    )
+    with _rules_lock:
+        _rules_cache = (stamp, rules)
+    return list(rules)
 
 
 def route_decide(
@@ -155,12 +192,15 @@ def route_decide(
     decision.reasons = match.reasons
     if rule.sla_policy_id is not None and rule.sla_policy.is_active:
         decision.sla_policy = rule.sla_policy
-    if (
-        team is None
-        and rule.team_id is not None
-        and (assignee is None or rule.team.members.filter(pk=assignee.pk).exists())
+    rule_team = (
+        Team.objects.filter(pk=rule.team_id).first()
+        if team is None and rule.team_id is not None
+        else None
+    )
+    if rule_team is not None and (
+        assignee is None or rule_team.members.filter(pk=assignee.pk).exists()
     ):
-        decision.team = rule.team
+        decision.team = rule_team
         decision.team_from_rule = True
     if priority is None and rule.priority:
         decision.priority = rule.priority
@@ -191,13 +231,17 @@ def route_new_case(
         return None
     if team is not None and priority is not None and not any(r.sla_policy_id for r in rules):
         return None
+    # only what some rule looks at: no address query without a region condition, no word
+    # segmentation without keywords (the sample is not shown anywhere for a new case)
+    needs_words = any(r.keywords.strip() for r in rules)
     sample = sample_for(
         case_type=case_type,
         category=category,
         asset=asset,
         customer=customer,
-        title=title,
-        description=description,
+        title=title if needs_words else "",
+        description=description if needs_words else "",
+        region=None if any(r.region.strip() for r in rules) else [],
     )
     return route_decide(
         sample, rules=rules, team=team, assignee=assignee, priority=priority, advance=True
@@ -313,7 +357,10 @@ def route_test(*, sample: CaseSample, draft: RoutingRule | None = None) -> Route
     version (or added at the end when new), without moving any round-robin pointer."""
     from .engine import rule_match
 
-    rules = active_rules()
+    # fresh rows, not the intake cache: the trace is rendered and may load related objects
+    rules = list(
+        RoutingRule.objects.filter(is_active=True).select_related("team", "category", "sla_policy")
+    )
     if draft is not None:
         rules = [r for r in rules if draft.pk is None or r.pk != draft.pk]
         if draft.is_active:

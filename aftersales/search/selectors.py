@@ -54,6 +54,10 @@ MAX_QUERY_CHARS = 100
 # bm25 weights of tokens, note_tokens, phone_tokens (SQLite); ts_rank weights D, C, B, A.
 SQLITE_WEIGHTS = "10.0, 4.0, 6.0"
 POSTGRES_WEIGHTS = "'{0.1, 0.6, 0.4, 1.0}'"
+# At most this many matches are ranked; a query with more is answered newest first.
+RANK_BOUND = 1000
+ORDER_RANK = "rank"
+ORDER_RECENT = "recent"
 
 
 @dataclass
@@ -79,6 +83,8 @@ class SearchPage:
     hits: list[Hit]
     next_cursor: str | None
     terms: list[Term] = field(default_factory=list)
+    # "rank": best first; "recent": more than RANK_BOUND matches, newest first
+    order: str = "rank"
 
 
 # --- who may search what -------------------------------------------------------------------------
@@ -170,7 +176,7 @@ def _fts5_match(terms: list[Term], cols: _Columns) -> str:
     colspec = "{" + " ".join(cols.text) + "}"
     parts = []
     for term in terms:
-        clause = f'{colspec} : "{term.text}" *'
+        clause = f'{colspec} : "{term.text}"' + ("" if term.whole else " *")
         phone = _phone_token(term, cols)
         if phone:
             clause = f'({clause} OR {{phone_tokens}} : "{phone}")'
@@ -183,7 +189,7 @@ def _tsquery(terms: list[Term], cols: _Columns) -> str:
     weights = "A" + ("B" if "note_tokens" in cols.text else "")
     parts = []
     for term in terms:
-        clause = f"'{term.text}':*{weights}"
+        clause = f"'{term.text}':{'' if term.whole else '*'}{weights}"
         phone = _phone_token(term, cols)
         if phone:
             clause = f"({clause} | '{phone}':C)"
@@ -233,21 +239,43 @@ def _log_phone_search(user: User, terms: list[Term], cols: _Columns) -> None:
 # --- cursors -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RecentAfter:
+    """A newest-first page's position: the results after (older than) this entry id."""
+
+    last_id: int
+
+
 def encode_cursor(offset: int) -> str:
     raw = json.dumps({"o": offset}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int:
+def encode_recent_cursor(last_id: int) -> str:
+    raw = json.dumps({"r": last_id}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | RecentAfter:
+    """An offset into ranked results, or the position in a newest-first answer."""
     if not cursor:
         return 0
+    invalid = InvalidInput(_("The page cursor is not valid."), code="invalid_cursor")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        offset = json.loads(raw)["o"]
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise invalid
+        if "r" in data:
+            last_id = data["r"]
+            if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 1:
+                raise invalid
+            return RecentAfter(last_id)
+        offset = data["o"]
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
-        raise InvalidInput(_("The page cursor is not valid."), code="invalid_cursor") from exc
+        raise invalid from exc
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
-        raise InvalidInput(_("The page cursor is not valid."), code="invalid_cursor")
+        raise invalid
     return offset
 
 
@@ -291,6 +319,50 @@ def case_ids_matching(*, user: User, text: str) -> QuerySet | None:
     return qs.filter(_match_q(terms, _columns_for(user))).values("object_id")
 
 
+def _visible_matches(user: User, terms: list[Term], kind: str | None) -> QuerySet[SearchEntry]:
+    """The visible matching entries as one index-friendly statement: the match and the
+    permission filter in the same WHERE, no rank yet."""
+    allowed = searchable_kinds(user)
+    kinds = [k for k in ([kind] if kind else allowed) if k in allowed]
+    qs = SearchEntry.objects.filter(visible_entries_q(user, kinds))
+    cols = _columns_for(user)
+    if connection.vendor == "postgresql":
+        return qs.extra(where=["search_entry.tsv @@ %s::tsquery"], params=[_tsquery(terms, cols)])
+    return qs.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_entry.id", "search_fts MATCH %s"],
+        params=[_fts5_match(terms, cols)],
+    )
+
+
+def _newest_candidates(
+    user: User, terms: list[Term], kind: str | None, bound: int
+) -> list[tuple[int, float]]:
+    """``(id, rank)`` of the newest ``bound + 1`` visible matches, newest first. The newest are
+    taken first (GIN or FTS5 match, permission filter, ``ORDER BY id DESC LIMIT``) and only
+    those are ranked, so a word found in a fifth of all cases costs what ``bound`` rows cost."""
+    qs = _visible_matches(user, terms, kind)
+    cols = _columns_for(user)
+    if connection.vendor == "postgresql":
+        inner_sql, inner_params = (
+            qs.order_by("-id").values_list("id", flat=True)[: bound + 1].query.sql_with_params()
+        )
+        sql = (
+            f"SELECT e.id, ts_rank({POSTGRES_WEIGHTS}, e.tsv, %s::tsquery) FROM search_entry e "
+            f"WHERE e.id IN ({inner_sql}) ORDER BY e.id DESC"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [_tsquery(terms, cols), *inner_params])
+            return [(row[0], float(row[1])) for row in cur.fetchall()]
+    # FTS5 hands out matches in rowid order, so ``rowid DESC LIMIT`` stops early, and bm25 is
+    # computed only for the rows returned.
+    rows = qs.extra(
+        select={"rank": f"-bm25(search_fts, {SQLITE_WEIGHTS})"},
+        order_by=["-search_fts.rowid"],
+    ).values_list("id", "rank")[: bound + 1]
+    return [(pk, float(rank or 0.0)) for pk, rank in rows]
+
+
 def search(
     *,
     user: User,
@@ -300,36 +372,63 @@ def search(
     limit: int = 20,
     log: bool = True,
 ) -> SearchPage:
-    """One page of ranked, highlighted results (all kinds mixed, or one ``kind``)."""
+    """One page of highlighted results (all kinds mixed, or one ``kind``).
+
+    Up to :data:`RANK_BOUND` visible matches are ranked (best first, then newest) and paged by
+    offset. A query with more matches than that — a very common word like 空调 — is answered
+    newest first instead (``SearchPage.order == "recent"``) and paged by the last id seen, so
+    its cost does not grow with the number of matches."""
     terms = parse_query(text)
-    offset = decode_cursor(cursor)
+    position = decode_cursor(cursor)
     cols = _columns_for(user)
-    qs = entry_matches(user=user, terms=terms, kinds=[kind] if kind else None)
-    rows = list(
-        qs.order_by("-rank", "-id").only(
-            "kind",
-            "object_id",
-            "customer_id",
-            "case_type",
-            "status",
-            "ref",
-            "title",
-            "body",
-            "note_body",
-        )[offset : offset + limit + 1]
-    )
-    if log and offset == 0:
+    if isinstance(position, RecentAfter):
+        # later pages of a newest-first answer: a keyset page, no ranking
+        ids_ranks = [
+            (pk, 0.0)
+            for pk in _visible_matches(user, terms, kind)
+            .filter(id__lt=position.last_id)
+            .order_by("-id")
+            .values_list("id", flat=True)[: limit + 1]
+        ]
+        order, offset = ORDER_RECENT, 0
+    else:
+        offset = position
+        candidates = _newest_candidates(user, terms, kind, RANK_BOUND)
+        if len(candidates) > RANK_BOUND:
+            # newest first (an offset from an earlier ranked page counts from the newest)
+            order = ORDER_RECENT
+        else:
+            order = ORDER_RANK
+            candidates.sort(key=lambda c: (-c[1], -c[0]))
+        ids_ranks = candidates[offset : offset + limit + 1]
+    if log and offset == 0 and not isinstance(position, RecentAfter):
         _log_phone_search(user, terms, cols)
-    more = len(rows) > limit
+    more = len(ids_ranks) > limit
+    ids_ranks = ids_ranks[:limit]
+    entries = SearchEntry.objects.only(
+        "kind",
+        "object_id",
+        "customer_id",
+        "case_type",
+        "status",
+        "ref",
+        "title",
+        "body",
+        "note_body",
+    ).in_bulk([pk for pk, _rank in ids_ranks])
     pattern = highlight_pattern(terms)
-    hits = [_hit(user, entry, pattern) for entry in rows[:limit]]
-    return SearchPage(
-        hits=hits,
-        next_cursor=encode_cursor(offset + limit)
-        if more and offset + limit <= MAX_OFFSET
-        else None,
-        terms=terms,
-    )
+    hits = []
+    for pk, rank in ids_ranks:
+        entry = entries.get(pk)
+        if entry is not None:
+            entry.rank = rank
+            hits.append(_hit(user, entry, pattern))
+    next_cursor = None
+    if more and order == ORDER_RECENT:
+        next_cursor = encode_recent_cursor(ids_ranks[-1][0])
+    elif more and offset + limit <= MAX_OFFSET:
+        next_cursor = encode_cursor(offset + limit)
+    return SearchPage(hits=hits, next_cursor=next_cursor, terms=terms, order=order)
 
 
 def search_grouped(*, user: User, text: str, per_kind: int = 5) -> dict[str, SearchPage]:

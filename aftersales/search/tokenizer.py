@@ -160,11 +160,12 @@ def phone_tokens(national: str, e164: str = "") -> list[str]:
 
 @dataclass(frozen=True)
 class Term:
-    """One word of a query: ``text`` is matched by prefix; ``digits`` terms are also matched
-    against phone numbers (as a whole token)."""
+    """One word of a query: ``text`` is matched by prefix, or as a whole word when ``whole``;
+    ``digits`` terms are also matched against phone numbers (as a whole token)."""
 
     text: str
     digits: bool = False
+    whole: bool = False
 
 
 def phone_query_digits(query: str) -> str | None:
@@ -188,6 +189,7 @@ def query_terms(query: str) -> list[Term]:
     if digits is not None:
         return [Term(digits, digits=True)]
     terms: dict[str, Term] = {}
+    chinese: set[str] = set()
     for is_code, piece in _segments(normalize(query)):
         if is_code:
             parts = _PARTS.findall(piece)
@@ -199,7 +201,18 @@ def query_terms(query: str) -> list[Term]:
         elif _WORDISH.search(piece):
             for word in _chinese_tokens(piece, search_mode=False):
                 terms.setdefault(word, Term(word))
-    return list(terms.values())[:MAX_QUERY_TERMS]
+                chinese.add(word)
+    found = list(terms.values())[:MAX_QUERY_TERMS]
+    # A Chinese word followed by another term is complete (the segmenter found where it ends;
+    # every precise-mode word is also indexed), so it is matched whole: expanding a common
+    # one-character word like 不 by prefix would read the postings of every word it starts.
+    # The last term may still be being typed and keeps its prefix match.
+    return [
+        Term(t.text, digits=t.digits, whole=True)
+        if i < len(found) - 1 and t.text in chinese and not t.text.isascii()
+        else t
+        for i, t in enumerate(found)
+    ]
 
 
 # --- highlighting ------------------------------------------------------------------------------

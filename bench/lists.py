@@ -555,6 +555,11 @@ def main() -> int:
         )
         figures["load_seconds"] = {k: round(v, 1) for k, v in times.items()}
         figures["load_total_seconds"] = round(total, 1)
+    if args.reuse:
+        # a database loaded before the latest migrations: bring its schema up to date first
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     rows = counts()
     log("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     figures["rows"] = rows

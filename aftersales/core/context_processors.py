@@ -9,6 +9,19 @@ from aftersales.search.selectors import searchable_kinds
 
 
 def navigation(request: HttpRequest) -> dict:
+    """The navigation flags, worked out once per request: a page that renders partials with
+    the request (htmx fragments, inclusion templates) runs every context processor again."""
+    user = getattr(request, "user", None)
+    key = getattr(user, "pk", None)  # a sign-in or sign-out within the request starts afresh
+    cached = getattr(request, "_nav_context", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    context = _navigation(request)
+    request._nav_context = (key, context)
+    return context
+
+
+def _navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_staff": False, "nav_customer": False}

@@ -2,24 +2,79 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from aftersales.core.access import is_staff_user
 from aftersales.core.counting import list_count
 from aftersales.core.errors import InvalidInput
 from aftersales.core.pagination import keyset_page
+from aftersales.customers.phones import mask_name
+from aftersales.sla.templatetags.sla_ui import WARN_SECONDS, span_words
 
 from .. import selectors
+from ..choices import CaseType, Priority, Status
 from ..forms import (
     queue_filter_form,
 )
+from ..templatetags.case_ui import PRIORITY_CLASSES, STATUS_CLASSES
 from .common import CASE_PERMS, _htmx_target
 
 # --- queue ----------------------------------------------------------------------------------
+
+_NUMBER = "SC-0000-000000"  # a stand-in number: the detail URL is reversed once per page
+
+
+def _queue_rows(cases: list, user: Any) -> list[dict[str, Any]]:
+    """What each row of the queue shows, worked out in one pass.
+
+    The same values the template filters (``status_label``, ``name_for``, ``due_cell``, ``url``)
+    would give, but the per-page work is done once: one ``reverse()``, one permission check for
+    the customer's name, one lookup table per choice set in the request's language. Rendering
+    50 rows through those filters cost about a third of the page's CPU.
+    """
+    detail = reverse("cases:case_detail", args=[_NUMBER])
+    head, tail = detail.split(_NUMBER)
+    statuses = {value: str(label) for value, label in Status.choices}
+    priorities = {value: str(label) for value, label in Priority.choices}
+    types = {value: str(label) for value, label in CaseType.choices}
+    names = getattr(user, "is_superuser", False) or user.has_perm("customers.view_customer")
+    now = timezone.now()
+    rows = []
+    for case in cases:
+        name = case.customer.name
+        created = timezone.localtime(case.created_at)
+        due = case.sla_due
+        seconds = int((due - now).total_seconds()) if due is not None else None
+        due_local = timezone.localtime(due) if due is not None else None
+        rows.append(
+            {
+                "case": case,
+                "url": f"{head}{case.number}{tail}",
+                "status_label": statuses.get(case.status, case.status),
+                "status_class": STATUS_CLASSES.get(case.status, "text-bg-secondary"),
+                "priority_label": priorities.get(case.priority, case.priority),
+                "priority_class": PRIORITY_CLASSES.get(case.priority, "text-bg-secondary"),
+                "type_label": types.get(case.case_type, case.case_type),
+                "customer": name if names else mask_name(name),
+                "created_iso": created.isoformat(),
+                "created": created.strftime("%Y-%m-%d %H:%M"),
+                "due": due is not None,
+                "due_iso": due_local.isoformat() if due_local else "",
+                "due_title": due_local.strftime("%Y-%m-%d %H:%M") if due_local else "",
+                "due_span": span_words(seconds) if due is not None else "",
+                "overdue": seconds is not None and seconds < 0,
+                "soon": seconds is not None and 0 <= seconds < WARN_SECONDS,
+            }
+        )
+    return rows
 
 
 @login_required
@@ -56,6 +111,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": _queue_rows(page.items, user) if page is not None else [],
         "count": count,
         "is_later_page": bool(request.GET.get("cursor")),
     }

@@ -93,6 +93,8 @@ def test_dispatch_field_work_report_and_follow_up(
     with phone.expect_navigation():
         phone.get_by_test_id("part-add").click()
     expect(phone.get_by_test_id("line").filter(has_text="CAP-35UF")).to_have_count(1)
+    # the job page loads the batches used (purchasing's fragment, htmx): the lot just issued
+    expect(phone.get_by_test_id("work-order-batches")).to_contain_text("L2026-11")
 
     for kind, color in (("before", (190, 60, 40)), ("after", (40, 170, 80))):
         with phone.expect_navigation():
@@ -133,6 +135,7 @@ def test_dispatch_field_work_report_and_follow_up(
     supervisor = browser_page()
     browser_login(supervisor, "supervisor", PASSWORD)
     supervisor.goto(f"/workorders/{order.number}/")
+    expect(supervisor.get_by_test_id("work-order-batches")).to_contain_text("L2026-11")
     supervisor.check('input[name="approve"][value="1"]')
     supervisor.get_by_test_id("review-submit").click()
     supervisor.wait_for_url(re.compile(rf"/workorders/{order.number}/$"))

@@ -53,6 +53,11 @@ class SearchHitOut(Schema):
 class SearchPageOut(Schema):
     items: list[SearchHitOut]
     next_cursor: str | None
+    order: Literal["rank", "recent"] = Field(
+        "rank",
+        description="rank: best match first; recent: more matches than are ranked (a very "
+        "common word), newest first",
+    )
 
 
 @router.get("/search", response={200: SearchPageOut, **ERRORS_READ}, summary="Search")
@@ -83,4 +88,5 @@ def search_endpoint(request: HttpRequest, params: Query[SearchQuery]):
             for hit in page.hits
         ],
         "next_cursor": page.next_cursor,
+        "order": page.order,
     }

@@ -394,13 +394,19 @@ def search(
     else:
         offset = position
         candidates = _newest_candidates(user, terms, kind, RANK_BOUND)
-        if len(candidates) > RANK_BOUND:
-            # newest first (an offset from an earlier ranked page counts from the newest)
-            order = ORDER_RECENT
-        else:
+        if len(candidates) <= RANK_BOUND:
             order = ORDER_RANK
             candidates.sort(key=lambda c: (-c[1], -c[0]))
-        ids_ranks = candidates[offset : offset + limit + 1]
+            ids_ranks = candidates[offset : offset + limit + 1]
+        else:
+            # newest first (an offset from an earlier ranked page counts from the newest)
+            order = ORDER_RECENT
+            if offset + limit + 1 > len(candidates):
+                newest = _visible_matches(user, terms, kind).order_by("-id")
+                candidates = [
+                    (pk, 0.0) for pk in newest.values_list("id", flat=True)[: offset + limit + 1]
+                ]
+            ids_ranks = candidates[offset : offset + limit + 1]
     if log and offset == 0 and not isinstance(position, RecentAfter):
         _log_phone_search(user, terms, cols)
     more = len(ids_ranks) > limit

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 
 from aftersales.core.errors import InvalidInput
 
+from . import selectors
 from .models import EntryKind
-from .selectors import search, search_grouped, searchable_kinds
+from .selectors import ORDER_RECENT, search, search_grouped, searchable_kinds
 
 KIND_LABELS = dict(EntryKind.choices)
 
@@ -51,7 +52,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
                     cursor=request.GET.get("cursor") or None,
                     limit=20,
                 )
-                groups = [{"kind": kind, "label": KIND_LABELS[kind], "hits": page.hits}]
+                groups = [
+                    {
+                        "kind": kind,
+                        "label": KIND_LABELS[kind],
+                        "hits": page.hits,
+                        "recent": page.order == ORDER_RECENT,
+                    }
+                ]
                 next_cursor = page.next_cursor
             else:
                 pages = search_grouped(user=request.user, text=text, per_kind=5)
@@ -61,6 +69,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                         "label": KIND_LABELS[k],
                         "hits": p.hits,
                         "more": p.next_cursor is not None,
+                        "recent": p.order == ORDER_RECENT,
                     }
                     for k, p in pages.items()
                 ]
@@ -75,6 +84,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "found": any(g["hits"] for g in groups),
         "error": error,
         "next_cursor": next_cursor,
+        "rank_bound": selectors.RANK_BOUND,
         "is_later_page": bool(request.GET.get("cursor")),
     }
     return render(request, "search/search.html", context, status=422 if error else 200)

@@ -25,6 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -344,9 +345,12 @@ def _newest_candidates(
     qs = _visible_matches(user, terms, kind)
     cols = _columns_for(user)
     if connection.vendor == "postgresql":
-        inner_sql, inner_params = (
-            qs.order_by("-id").values_list("id", flat=True)[: bound + 1].query.sql_with_params()
-        )
+        try:
+            inner_sql, inner_params = (
+                qs.order_by("-id").values_list("id", flat=True)[: bound + 1].query.sql_with_params()
+            )
+        except EmptyResultSet:  # nothing the user may search
+            return []
         sql = (
             f"SELECT e.id, ts_rank({POSTGRES_WEIGHTS}, e.tsv, %s::tsquery) FROM search_entry e "
             f"WHERE e.id IN ({inner_sql}) ORDER BY e.id DESC"

@@ -245,7 +245,13 @@ def case_create(
     if routing is not None:
         route_record(actor=actor, case=case, decision=routing)
     index_case(case, new=True)
-    sla.sla_case_opened(case=case, actor=actor, now=now)
+    sla.sla_case_opened(
+        case=case,
+        actor=actor,
+        now=now,
+        new_case=True,
+        pinned=routing.sla_policy if routing is not None else None,
+    )
     notify.customer_case_created(case)
     if assignee is not None and assignee.pk != getattr(actor, "pk", None):
         notify.staff_case_assigned(case)

@@ -11,10 +11,11 @@ writes the clock's history, a timeline event and an audit record.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -124,17 +125,70 @@ def policy_for_case(case: Case) -> SlaPolicy | None:
     return None
 
 
+class _PolicyBook:
+    """The active policies in order with their targets and escalation levels, as intake needs
+    them: read once per process and again only when the policies' stamp changed."""
+
+    def __init__(self) -> None:
+        self.policies = list(SlaPolicy.objects.filter(is_active=True).order_by("position", "id"))
+        ids = [p.pk for p in self.policies]
+        self.targets: dict[int, list[SlaTarget]] = {pk: [] for pk in ids}
+        for target in SlaTarget.objects.filter(policy_id__in=ids).order_by("position", "id"):
+            self.targets[target.policy_id].append(target)
+        self.levels: dict[int, list[EscalationLevel]] = {pk: [] for pk in ids}
+        for level in EscalationLevel.objects.filter(policy_id__in=ids).order_by("position", "id"):
+            self.levels[level.policy_id].append(level)
+
+
+_book_cache: tuple[tuple, _PolicyBook] | None = None
+_book_lock = threading.Lock()
+
+
+def _book_stamp() -> tuple:
+    """Count, highest id, latest change and sum of versions of the policies, and count and
+    highest id of their targets and levels — one plain query. Editing a policy, its targets or
+    its levels goes through ``sla_policy_save``, which moves the policy's version and time."""
+    qn = connection.ops.quote_name
+    pol, tgt, lvl = (qn(m._meta.db_table) for m in (SlaPolicy, SlaTarget, EscalationLevel))
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {pol}), (SELECT MAX(id) FROM {pol}), "
+        f"(SELECT MAX(updated_at) FROM {pol}), (SELECT SUM(version) FROM {pol}), "
+        f"(SELECT COUNT(*) FROM {tgt}), (SELECT MAX(id) FROM {tgt}), "
+        f"(SELECT COUNT(*) FROM {lvl}), (SELECT MAX(id) FROM {lvl})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def policy_book() -> _PolicyBook:
+    """The active policies with targets and levels, cached per process behind their stamp."""
+    global _book_cache
+    stamp = _book_stamp()
+    cached = _book_cache
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    book = _PolicyBook()
+    with _book_lock:
+        _book_cache = (stamp, book)
+    return book
+
+
+def _pick_targets(targets: Iterable[SlaTarget], case: Case) -> list[SlaTarget]:
+    chosen: dict[tuple[str, str], SlaTarget] = {}
+    for target in targets:
+        if target.priorities and case.priority not in target.priorities:
+            continue
+        chosen.setdefault(target.clock_key, target)
+    return list(chosen.values())
+
+
 def targets_for_case(policy: SlaPolicy | None, case: Case) -> list[SlaTarget]:
     """The policy's targets for this case: per kind (and milestone), the first that fits the
     case's priority."""
     if policy is None:
         return []
-    chosen: dict[tuple[str, str], SlaTarget] = {}
-    for target in policy.targets.order_by("position", "id"):
-        if target.priorities and case.priority not in target.priorities:
-            continue
-        chosen.setdefault(target.clock_key, target)
-    return list(chosen.values())
+    return _pick_targets(policy.targets.order_by("position", "id"), case)
 
 
 def levels_for(policy_id: int | None, kind: str) -> list[EscalationLevel]:
@@ -278,11 +332,15 @@ class _Starter:
     """Starts clocks of one policy on one case, resolving each calendar and the policy's
     levels once (intake should not pay a query per target)."""
 
-    def __init__(self, case: Case, policy: SlaPolicy) -> None:
+    def __init__(
+        self, case: Case, policy: SlaPolicy, levels: list[EscalationLevel] | None = None
+    ) -> None:
         self.case, self.policy = case, policy
         self._calendars: dict[int | None, tuple[int | None, Calendar | None]] = {}
-        self._levels = list(
-            EscalationLevel.objects.filter(policy=policy).order_by("position", "id")
+        self._levels = (
+            levels
+            if levels is not None
+            else list(EscalationLevel.objects.filter(policy=policy).order_by("position", "id"))
         )
 
     def calendar(self, target: SlaTarget) -> tuple[int | None, Calendar | None]:
@@ -319,15 +377,35 @@ def _new_clock(
     return _Starter(case, policy).clock(target, start)
 
 
-@transaction.atomic
-def sla_case_opened(*, case: Case, actor: User | None, now: dt.datetime | None = None) -> list:
-    """Match the case's policy and start one clock per target (hook of ``case_create``)."""
+@transaction.atomic(savepoint=False)  # inside case_create's transaction: no savepoint
+def sla_case_opened(
+    *,
+    case: Case,
+    actor: User | None,
+    now: dt.datetime | None = None,
+    new_case: bool = False,
+    pinned: SlaPolicy | None = None,
+) -> list:
+    """Match the case's policy and start one clock per target (hook of ``case_create``).
+
+    ``case_create`` passes ``new_case=True`` with the policy its routing rule pinned (if any):
+    a case created in this transaction has no other pin, so it is not read back. Policies,
+    targets and levels come from the per-process :func:`policy_book`."""
     now = now or timezone.now()
-    policy = policy_for_case(case)
-    targets = targets_for_case(policy, case)
+    book = policy_book()
+    policy = pinned if new_case else pinned_policy(case)
+    if policy is None:
+        policy = next((p for p in book.policies if policy_matches(p, case)), None)
+    if policy is None:
+        return []
+    if policy.pk in book.targets:
+        targets = _pick_targets(book.targets[policy.pk], case)
+        levels = book.levels[policy.pk]
+    else:  # a pinned policy the book does not hold (deactivated meanwhile): read it
+        targets, levels = targets_for_case(policy, case), None
     if not targets:
         return []
-    starter = _Starter(case, policy)
+    starter = _Starter(case, policy, levels)
     clocks = [starter.clock(t, case.created_at or now)[0] for t in targets]
     SlaClock.objects.bulk_create(clocks)
     SlaClockEvent.objects.bulk_create(

@@ -14,7 +14,8 @@ prefix. Who sees what:
   number only; customers never search phones.
 
 Results are ranked (bm25 on SQLite, ts_rank on PostgreSQL), highlighted, and paged by an
-opaque cursor.
+opaque cursor. Only the newest ``RANK_BOUND`` visible matches are ever ranked: a query with more
+matches (a very common word) is answered newest first and paged by a keyset cursor.
 """
 
 from __future__ import annotations

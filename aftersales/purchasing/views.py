@@ -400,18 +400,23 @@ def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required(perms.MANAGE_SUPPLIERS)
-@require_POST
-def supplier_price_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _supplier_post(
+    request: HttpRequest,
+    pk: int,
+    form_class: type,
+    service: Callable[..., Any],
+    done: str,
+    slot: str,
+) -> HttpResponse:
+    """A supplier page form: validate, call ``service``, back to the page or show the error in
+    the form's ``slot`` of the page."""
     supplier = selectors.supplier_get(pk=pk)
-    form = SupplierPriceForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         ok, error = _attempt(
             request,
-            lambda: services.supplier_price_set(
-                actor=request.user, supplier=supplier, **form.cleaned_data
-            ),
-            _("Price added."),
+            lambda: service(actor=request.user, supplier=supplier, **form.cleaned_data),
+            done,
         )
         if ok:
             return redirect("purchasing:supplier_detail", pk=pk)
@@ -420,33 +425,24 @@ def supplier_price_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "purchasing/supplier_detail.html",
-        _supplier_context(request, supplier, price_form=form, error=error),
+        _supplier_context(request, supplier, error=error, **{slot: form}),
         status=422,
     )
 
 
 @staff_required(perms.MANAGE_SUPPLIERS)
 @require_POST
+def supplier_price_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _supplier_post(
+        request, pk, SupplierPriceForm, services.supplier_price_set, _("Price added."), "price_form"
+    )
+
+
+@staff_required(perms.MANAGE_SUPPLIERS)
+@require_POST
 def supplier_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    supplier = selectors.supplier_get(pk=pk)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        ok, error = _attempt(
-            request,
-            lambda: services.supplier_rate(
-                actor=request.user, supplier=supplier, **form.cleaned_data
-            ),
-            _("Rating recorded."),
-        )
-        if ok:
-            return redirect("purchasing:supplier_detail", pk=pk)
-    else:
-        error = _first_error(form)
-    return render(
-        request,
-        "purchasing/supplier_detail.html",
-        _supplier_context(request, supplier, rating_form=form, error=error),
-        status=422,
+    return _supplier_post(
+        request, pk, RatingForm, services.supplier_rate, _("Rating recorded."), "rating_form"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -256,3 +257,28 @@ def test_supplier_edit_on_the_version_seen(users, suppliers):
     supplier.refresh_from_db()
     assert supplier.name == "佛山美信电器配件厂"
     assert client_as(users["auditor"]).post(url, form).status_code == 403
+
+
+def test_supplier_price_and_rating_forms_save_or_explain_and_change_nothing(
+    users, suppliers, parts
+):
+    from aftersales.purchasing.models import SupplierRating
+
+    supplier = suppliers["hualeng"]
+    keeper = client_as(users["parts_keeper"])
+    prices = reverse("purchasing:supplier_price_add", args=[supplier.pk])
+    ratings = reverse("purchasing:supplier_rate", args=[supplier.pk])
+    good = {"part": "DR-35UF", "price": "11.50", "valid_from": "2026-11-01", "lead_time_days": 5}
+    assert keeper.post(prices, good).status_code == 302
+    assert supplier.parts.get().price == Decimal("11.50")
+
+    # the same part from the same day again: the service refuses, the page explains
+    again = keeper.post(prices, {**good, "price": "12.00"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 422
+    assert "already has a price" in again.content.decode()
+    assert supplier.parts.get().price == Decimal("11.50")
+
+    assert keeper.post(ratings, {"score": "4", "comment": "准时"}).status_code == 302
+    bad = keeper.post(ratings, {"score": "9"})
+    assert bad.status_code == 422
+    assert list(SupplierRating.objects.values_list("score", flat=True)) == [4]

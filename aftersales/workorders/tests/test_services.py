@@ -533,3 +533,27 @@ def test_visibility_technicians_and_customers_see_only_their_own(
     assert selectors.contact_phone_for(techs["wang"], order) == "138****5678"
     assert selectors.phone_visible(techs["wang"], order, today=visit_day)
     assert selectors.contact_phone_for(users["dispatcher"], order) == "+8613812345678"
+
+
+def test_a_pause_for_parts_pauses_the_case_resolution_clock_and_check_in_resumes_it(
+    order, users, techs, visit_day
+):
+    from aftersales.core.demo.sla_demo import policies_load
+    from aftersales.sla.choices import ClockState
+    from aftersales.sla.models import SlaClock
+    from aftersales.sla.services import sla_case_opened
+
+    policies_load()  # the default policies: repairs pause while waiting for parts
+    sla_case_opened(case=order.case, actor=None)
+    wang = techs["wang"]
+    order = work_until_in_progress(order, users["dispatcher"], wang, visit_day)
+    resolution = SlaClock.objects.get(case=order.case, kind="resolution")
+    assert resolution.state == ClockState.RUNNING
+
+    order = services.workorder_pause(actor=wang, order=order, reason="waiting_parts", note="缺电容")
+    resolution.refresh_from_db()
+    assert resolution.state == ClockState.PAUSED
+
+    services.workorder_check_in(actor=wang, order=order)
+    resolution.refresh_from_db()
+    assert resolution.state == ClockState.RUNNING

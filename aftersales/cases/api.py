@@ -257,7 +257,8 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]):
                 for error in errors
             ],
         )
-    qs = form.apply(selectors.case_list(user=user)).select_related(
+    scope = selectors.case_list(user=user, team=form.cleaned_data.get("team"))
+    qs = form.apply(scope).select_related(
         "customer", "team", "assignee", "category"
     )
     cursor = form.cleaned_data.get("cursor")

@@ -94,7 +94,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = queue_filter_form(data, user=user)
     page = count = None
     if form.is_valid():
-        qs = form.apply(selectors.case_list(user=user)).select_related(
+        scope = selectors.case_list(user=user, team=form.cleaned_data.get("team"))
+        qs = form.apply(scope).select_related(
             "customer", "team", "assignee"
         )
         try:

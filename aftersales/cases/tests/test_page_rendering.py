@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django import forms
@@ -150,3 +151,75 @@ def test_navigation_is_worked_out_once_per_request_and_user(users, django_assert
     assert again["nav_can_dispatch"] == users["supervisor"].has_perm(
         "workorders.dispatch_workorder"
     )
+
+
+# The queue row as the template wrote it before rows were written in Python (views/queue.py).
+ROW_TEMPLATE = (
+    '{% load i18n %}{% with case=row.case %}<tr data-testid="case-row" data-number="{{ '
+    'case.number }}"> <td><a data-testid="case-link" href="{{ row.url }}" '
+    'class="fw-semibold text-decoration-none">{{ case.number }}</a> <div '
+    'class="d-sm-none"><span class="badge {{ row.status_class }}">{{ row.status_label '
+    '}}</span></div></td> <td class="title"> {{ case.title }} <div class="d-sm-none small '
+    'text-body-secondary">{{ row.customer }} · {{ row.priority_label }}{% if '
+    'case.assignee %} · {{ case.assignee }}{% endif %}</div> </td> <td class="hide-sm">{{ '
+    'row.type_label }}</td> <td class="hide-sm"><span class="badge {{ row.status_class '
+    '}}" data-testid="row-status">{{ row.status_label }}</span></td> <td '
+    'class="hide-sm"><span class="badge {{ row.priority_class }}">{{ row.priority_label '
+    '}}</span></td> <td>{% if row.due %}<time datetime="{{ row.due_iso }}" title="{{ '
+    'row.due_title }}" data-testid="due-cell" data-overdue="{{ '
+    "row.overdue|yesno:'true,false' }}\" class=\"small text-nowrap{% if row.overdue %} "
+    "text-danger fw-semibold{% elif row.soon %} text-warning-emphasis fw-semibold{% endif "
+    '%}">{% if row.overdue %}<i class="bi bi-alarm"></i> {% blocktranslate with '
+    "span=row.due_span %}{{ span }} overdue{% endblocktranslate %}{% else %}{% "
+    "blocktranslate with span=row.due_span %}{{ span }} left{% endblocktranslate %}{% "
+    'endif %}</time>{% else %}<span class="text-body-secondary">—</span>{% endif %}</td> '
+    '<td class="hide-sm">{{ row.customer }}</td> <td class="hide-sm">{{ '
+    'case.team|default:"—" }}</td> <td class="hide-sm">{{ case.assignee|default:"—" '
+    '}}</td> <td class="hide-sm"><time datetime="{{ row.created_iso }}">{{ row.created '
+    "}}</time></td> </tr> {% endwith %}"
+)
+
+
+def _squeeze(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+def test_queue_row_html_is_what_the_row_template_wrote(customers, org, users):
+    """Every kind of row — overdue, due soon, far off, no clock, no team or assignee, a title
+    and a customer name with markup — rendered by ``_row_html`` and by the template."""
+    from django.template import Context, Template
+
+    from aftersales.cases.models import SLA_NO_DUE, Case
+
+    evil = make_case(
+        customers["alice"],
+        team=None,
+        title='<script>alert("x")</script> & “空调”',
+        priority=Priority.URGENT,
+    )
+    customers["bob"].name = '李四 <b>"VIP"</b>'
+    customers["bob"].save(update_fields=["name"])
+    plain = make_case(customers["bob"], team=org["team_a"], assignee=users["agent"])
+    now = timezone.now()
+    cases = []
+    for case, due in (
+        (evil, now - dt.timedelta(hours=3)),
+        (plain, now + dt.timedelta(minutes=20)),
+        (plain, now + dt.timedelta(days=3)),
+        (evil, None),
+    ):
+        fresh = Case.objects.select_related("customer", "team", "assignee").get(pk=case.pk)
+        fresh.sla_due_at = due or SLA_NO_DUE
+        cases.append(fresh)
+    template = Template(ROW_TEMPLATE)
+    for language in ("zh-hans", "en"):
+        for username in ("agent", "technician"):
+            with override(language):
+                rows = _queue_rows(cases, users[username])
+                assert [r["overdue"] for r in rows] == [True, False, False, False]
+                assert [r["soon"] for r in rows] == [False, True, False, False]
+                assert not rows[3]["due"]
+                for row in rows:
+                    expected = template.render(Context({"row": row}))
+                    assert _squeeze(str(row["html"])) == _squeeze(expected)
+    assert "<script>" not in rows[0]["html"] and "&lt;script&gt;" in rows[0]["html"]

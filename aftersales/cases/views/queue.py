@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape as _escape
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aftersales.core.access import is_staff_user
@@ -29,6 +32,67 @@ from .common import CASE_PERMS, _htmx_target
 
 # --- queue ----------------------------------------------------------------------------------
 
+
+def escape(value: Any) -> str:
+    """Django's ``escape`` without its lazy-string wrapper (the same characters, the same
+    entities: Django calls this function)."""
+    return _escape(str(value))
+
+
+def _row_html(row: dict[str, Any]) -> str:
+    """One ``<tr>`` of the queue, the markup the row template wrote, written in Python.
+
+    Django's template engine spent about 0.3 ms per row on its ~25 variables, conditions and
+    translations — a third of a 50-row page's CPU. Every value is escaped here as the engine's
+    autoescape would (``cases/tests/test_page_rendering.py`` compares the two renderings)."""
+    case = row["case"]
+    number = escape(case.number)
+    status = f'<span class="badge {escape(row["status_class"])}"'
+    status_text = escape(row["status_label"])
+    assignee = case.assignee
+    assignee_text = escape(str(assignee)) if assignee else ""
+    team = escape(str(case.team)) if case.team else "—"
+    customer = escape(row["customer"])
+    if row["due"]:
+        span = {"span": escape(row["due_span"])}
+        if row["overdue"]:
+            state, cls = "true", " text-danger fw-semibold"
+            text = '<i class="bi bi-alarm"></i> ' + _("%(span)s overdue") % span
+        else:
+            state = "false"
+            cls = " text-warning-emphasis fw-semibold" if row["soon"] else ""
+            text = _("%(span)s left") % span
+        due = (
+            f'<time datetime="{escape(row["due_iso"])}" title="{escape(row["due_title"])}" '
+            f'data-testid="due-cell" data-overdue="{state}" class="small text-nowrap{cls}">'
+            f"{text}</time>"
+        )
+    else:
+        due = '<span class="text-body-secondary">—</span>'
+    return (
+        f'<tr data-testid="case-row" data-number="{number}">'
+        f'<td><a data-testid="case-link" href="{escape(row["url"])}" '
+        f'class="fw-semibold text-decoration-none">{number}</a> '
+        f'<div class="d-sm-none">{status}>{status_text}</span></div></td>'
+        f'<td class="title"> {escape(case.title)} '
+        f'<div class="d-sm-none small text-body-secondary">{customer} · '
+        f"{escape(row['priority_label'])}{f' · {assignee_text}' if assignee else ''}</div> </td>"
+        f'<td class="hide-sm">{escape(row["type_label"])}</td>'
+        f'<td class="hide-sm">{status} data-testid="row-status">{status_text}</span></td>'
+        f'<td class="hide-sm"><span class="badge {escape(row["priority_class"])}">'
+        f"{escape(row['priority_label'])}</span></td>"
+        f"<td>{due}</td>"
+        f'<td class="hide-sm">{customer}</td>'
+        f'<td class="hide-sm">{team}</td>'
+        f'<td class="hide-sm">{assignee_text or "—"}</td>'
+        f'<td class="hide-sm"><time datetime="{escape(row["created_iso"])}">'
+        f"{escape(row['created'])}</time></td>"
+        "</tr>"
+    )
+
+
+# long texts the queue does not show: not fetched for its rows
+QUEUE_UNSHOWN = ("description", "customer_demand", "resolution", "customer_feedback", "extra")
 _NUMBER = "SC-0000-000000"  # a stand-in number: the detail URL is reversed once per page
 
 
@@ -74,6 +138,7 @@ def _queue_rows(cases: list, user: Any) -> list[dict[str, Any]]:
                 "soon": seconds is not None and 0 <= seconds < WARN_SECONDS,
             }
         )
+        rows[-1]["html"] = mark_safe(_row_html(rows[-1]))  # every value is escaped in there
     return rows
 
 
@@ -95,9 +160,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = count = None
     if form.is_valid():
         scope = selectors.case_list(user=user, team=form.cleaned_data.get("team"))
-        qs = form.apply(scope).select_related(
-            "customer", "team", "assignee"
-        )
+        qs = form.apply(scope).select_related("customer", "team", "assignee").defer(*QUEUE_UNSHOWN)
         try:
             page = keyset_page(
                 qs,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aftersales.core.rows import insert_row
+
 from .choices import EventKind
 from .models import Case, CaseEvent
 
@@ -29,6 +31,6 @@ def event_add(
     if is_public is None:
         is_public = kind in PUBLIC_KINDS
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return CaseEvent.objects.create(
-        case=case, kind=kind, actor=user, body=body, data=data or {}, is_public=is_public
+    return insert_row(
+        CaseEvent(case=case, kind=kind, actor=user, body=body, data=data or {}, is_public=is_public)
     )

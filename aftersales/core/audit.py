@@ -8,6 +8,7 @@ from django.db import models
 
 from .models import AuditLog
 from .request_context import client_ip
+from .rows import insert_row
 
 
 def model_snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -53,8 +54,9 @@ def audit_record(
         label = user.get_username()
     elif actor is not None and hasattr(actor, "label"):
         label = str(actor.label)
-    return AuditLog.objects.create(
-        actor=user,
+    return insert_row(
+        AuditLog(
+            actor=user,
         actor_label=label[:150],
         action=action,
         object_type=object_type or "",
@@ -62,6 +64,7 @@ def audit_record(
         object_repr=object_repr[:200],
         before=before,
         after=after,
-        reason=reason[:500],
-        ip_address=client_ip.get(),
+            reason=reason[:500],
+            ip_address=client_ip.get(),
+        )
     )

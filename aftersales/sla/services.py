@@ -28,6 +28,7 @@ from aftersales.cases.events import event_add
 from aftersales.cases.models import Case
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import InvalidInput
+from aftersales.core.rows import insert_rows
 
 from . import calendars as sla_calendars
 from .choices import (
@@ -407,16 +408,18 @@ def sla_case_opened(
         return []
     starter = _Starter(case, policy, levels)
     clocks = [starter.clock(t, case.created_at or now)[0] for t in targets]
-    SlaClock.objects.bulk_create(clocks)
-    SlaClockEvent.objects.bulk_create(
-        SlaClockEvent(
-            clock=c,
-            kind=ClockEventKind.STARTED,
-            at=now,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            data={"due_at": _iso(c.due_at)},
-        )
-        for c in clocks
+    insert_rows(clocks, returning=True)
+    insert_rows(
+        [
+            SlaClockEvent(
+                clock=c,
+                kind=ClockEventKind.STARTED,
+                at=now,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                data={"due_at": _iso(c.due_at)},
+            )
+            for c in clocks
+        ]
     )
     ticking = [c.due_at for c in clocks if c.due_at is not None]
     case.sla_due_at = min(ticking) if ticking else NO_DUE

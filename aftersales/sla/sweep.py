@@ -28,6 +28,7 @@ from aftersales.calendars.worktime import UnknownYear
 from aftersales.cases.choices import EventKind, Priority
 from aftersales.cases.models import Case, CaseEvent
 from aftersales.core.audit import audit_record
+from aftersales.core.rows import insert_rows
 from aftersales.notifications.models import Channel, Notification, State
 
 from . import calendars as sla_calendars
@@ -206,42 +207,6 @@ def _insert_notices(rows: list[tuple[int, int, int, dt.datetime]], now: dt.datet
             cursor.execute(sql, params)
             won.extend(cursor.fetchall())
     return won
-
-
-def insert_rows(objs: list[Any], *, returning: bool = False) -> None:
-    """Insert model instances, values prepared by their fields as ``bulk_create`` would
-    (``auto_now_add`` included), ids read back when asked. On PostgreSQL one short statement
-    runs for every row in psycopg's pipeline (``executemany``): long multi-row statements cost
-    more to parse in the driver than to run. On SQLite, multi-row ``INSERT … VALUES``."""
-    if not objs:
-        return
-    model = type(objs[0])
-    qn = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(qn(f.column) for f in fields)
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "
-    rows = [
-        [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objs
-    ]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg's own cursor, for executemany(returning=…)
-            raw.executemany(head + row_sql + tail, rows, returning=returning)
-            if returning:
-                for obj in objs:
-                    obj.pk = raw.fetchone()[0]
-                    raw.nextset()
-        return
-    for start in range(0, len(objs), 500):
-        chunk = objs[start : start + 500]
-        params = [value for row in rows[start : start + 500] for value in row]
-        with connection.cursor() as cursor:
-            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
-            if returning:
-                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                    obj.pk = pk
 
 
 def _update_clocks(clocks: list[SlaClock]) -> None:

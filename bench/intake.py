@@ -8,16 +8,17 @@ One run, one database:
 2. ``migrate`` and the demo data with a bulk base (customers, products and cases from
    ``demo_load``), an integration API key (role agent);
 3. **plain SQL** (psycopg / sqlite3, no Django): ``--clients`` threads, each with its own
-   connection, create cases doing per case, in one transaction, what intake must write: bump
-   the year's case sequence with ``UPDATE … RETURNING``, insert the case, its "created" event,
-   its audit record and its outbox row (the same columns Django writes) — the floor;
+   connection, create cases writing per case, in one transaction, every row the API writes for
+   one: the case number and round-robin counters, the case, its timeline events, audit records,
+   service-level clocks and their history, search entry and outbox rows, taken from a template
+   case per route made through ``case_create`` (``bench/_intake_rows.py``) — the floor;
 4. **the API**: gunicorn (gthread) on a free 127.0.0.1 port with ``HUEY_IMMEDIATE`` off, so
    each request writes the outbox row and queues its sending in Huey's storage (nothing
    consumes it: sending is background work, not intake); after a warm-up, ``--clients``
    threads with keep-alive connections send ``POST /api/v1/cases`` with ``X-API-Key``;
-5. both sides are checked in the database (every case has its event, audit and outbox row;
-   numbers are unique), the figures are printed, and the exit status is non-zero when the API
-   answered anything but 201 or a check failed.
+5. both sides are checked in the database (all cases made, the same rows per case on both
+   sides, numbers unique), the figures are printed, and the exit status is non-zero when the
+   API answered anything but 201 or a check failed.
 
     make bench-intake                         # PostgreSQL
     .venv/bin/python bench/intake.py --sqlite

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from aftersales.calendars import services
 from aftersales.calendars.models import CalendarDay, CalendarYear, WorkingCalendar
@@ -207,17 +208,21 @@ def test_mark_a_year_complete(admin):
 def test_absences_page(users):
     dispatcher = client_for(users["dispatcher"])
     assert dispatcher.get("/calendars/absences/").status_code == 200
+    # the page lists absences that have not ended: take days still to come
+    first = timezone.localdate() + dt.timedelta(days=7)
     response = dispatcher.post(
         "/calendars/absences/",
         {
             "user": users["technician"].pk,
-            "start": "2026-12-01T09:00",
-            "end": "2026-12-03T18:00",
+            "start": f"{first}T09:00",
+            "end": f"{first + dt.timedelta(days=2)}T18:00",
             "reason": "年假",
         },
     )
     assert response.status_code == 302
-    start = dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    start = dt.datetime.combine(
+        first + dt.timedelta(days=1), dt.time(10), tzinfo=dt.timezone(dt.timedelta(hours=8))
+    )
     assert services.staff_absent(users["technician"], start, start + dt.timedelta(hours=1))
     page = dispatcher.get("/calendars/absences/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "年假" in page and 'href="/calendars/absences/"' in page  # in the navigation

@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.cases.choices import CaseType, Channel, EventKind, Priority, Status
@@ -258,3 +259,39 @@ def bs(field: Any, css: str) -> Any:
         classes += " is-invalid"
     existing = field.field.widget.attrs.get("class", "")
     return render_widget(field, {"class": f"{existing} {classes}".strip()})
+
+
+@register.simple_tag
+def form_field(field: Any, wrapper_class: str = "") -> Any:
+    """A labelled form field with its errors and help text (Bootstrap), written in Python.
+
+    The markup ``cases/partials/_form_field.html`` gave; the case page renders a dozen of these
+    and the template spent more on them than on the widgets inside
+    (``cases/tests/test_page_rendering.py`` compares the two)."""
+    name = _text(field.name)
+    if field.widget_type == "checkbox":
+        body = (
+            f'\n  <div class="form-check">\n    {bs(field, "form-check-input")}\n'
+            f'    <label class="form-check-label" for="{_text(field.id_for_label)}">'
+            f"{_text(field.label)}</label>\n  </div>\n  "
+        )
+    else:
+        star = ' <span class="text-danger" aria-hidden="true">*</span>'
+        css = (
+            "form-select form-select-sm"
+            if field.widget_type in ("select", "nullbooleanselect")
+            else "form-control form-control-sm"
+        )
+        body = (
+            f'\n  <label class="form-label small mb-0" for="{_text(field.id_for_label)}">'
+            f"{_text(field.label)}{star if field.field.required else ''}</label>\n"
+            f"  {bs(field, css)}\n  "
+        )
+    errors = "".join(
+        f'<div class="invalid-feedback d-block" data-testid="error-{name}">{_text(error)}</div>'
+        for error in field.errors
+    )
+    help_text = f'<div class="form-text">{_text(field.help_text)}</div>' if field.help_text else ""
+    return mark_safe(  # every value above is escaped by _text or rendered by the widget
+        f'<div class="{_text(wrapper_class or "mb-2")}">{body}\n  {errors}\n  {help_text}\n</div>'
+    )

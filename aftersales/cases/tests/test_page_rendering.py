@@ -101,8 +101,17 @@ def test_case_page_still_shows_its_forms(client, cases, users):
     client.force_login(users["supervisor"])
     case = cases["alice_a"]
     page = client.get(reverse("cases:case_detail", args=[case.number])).content.decode()
+    assign = AssignForm(initial={"version": case.version, "team": case.team_id})
+    assert str(assign["team"].as_widget(attrs={"class": "form-select form-select-sm"})) in page
+    # the edit form is not rendered with the page: its panel fetches it when first opened
+    edit_url = reverse("cases:case_edit", args=[case.number])
+    assert 'data-testid="edit-form"' not in page
+    assert f'hx-get="{edit_url}" hx-trigger="toggle once"' in page
+    assert f'href="{edit_url}"' in page  # without JavaScript: the edit page
+    panel = client.get(edit_url, headers={"HX-Request": "true"}).content.decode()
     form = CaseEditForm(initial=CaseEditForm.initial_for(case), case=case)
-    assert str(form["priority"].as_widget(attrs={"class": "form-select form-select-sm"})) in page
+    assert str(form["priority"].as_widget(attrs={"class": "form-select form-select-sm"})) in panel
+    assert 'data-testid="edit-form"' in panel and "<html" not in panel
 
 
 def test_queue_rows_match_the_filters(customers, org, users):
@@ -223,3 +232,58 @@ def test_queue_row_html_is_what_the_row_template_wrote(customers, org, users):
                     expected = template.render(Context({"row": row}))
                     assert _squeeze(str(row["html"])) == _squeeze(expected)
     assert "<script>" not in rows[0]["html"] and "&lt;script&gt;" in rows[0]["html"]
+
+
+# ``cases/partials/_form_field.html`` before it became the ``form_field`` tag (case_ui).
+FIELD_TEMPLATE = (
+    '{% load case_ui %}{% with widget_type=field.widget_type %}<div class="{{ '
+    "wrapper_class|default:'mb-2' }}\">\n  {% if widget_type == 'checkbox' %}\n  <div "
+    'class="form-check">\n    {{ field|bs:"form-check-input" }}\n    <label '
+    'class="form-check-label" for="{{ field.id_for_label }}">{{ field.label '
+    '}}</label>\n  </div>\n  {% else %}\n  <label class="form-label small mb-0" for="{{ '
+    'field.id_for_label }}">{{ field.label }}{% if field.field.required %} <span '
+    'class="text-danger" aria-hidden="true">*</span>{% endif %}</label>\n  {% if '
+    "widget_type == 'select' or widget_type == 'nullbooleanselect' %}{{ "
+    'field|bs:"form-select form-select-sm" }}{% else %}{{ field|bs:"form-control '
+    'form-control-sm" }}{% endif %}\n  {% endif %}\n  {% for error in field.errors '
+    '%}<div class="invalid-feedback d-block" data-testid="error-{{ field.name }}">{{ '
+    'error }}</div>{% endfor %}\n  {% if field.help_text %}<div class="form-text">{{ '
+    "field.help_text }}</div>{% endif %}\n</div>{% endwith %}\n"
+)
+
+
+def test_form_field_tag_is_what_the_field_template_wrote(cases):
+    """Every field of the awkward form and the case page's forms, unbound, bound with errors,
+    with and without a wrapper class, in both languages: the tag's markup is the template's."""
+    from django.template import Context, Template
+
+    from aftersales.cases.templatetags.case_ui import form_field
+
+    template = Template(FIELD_TEMPLATE)
+    case = cases["alice_a"]
+    checked = 0
+    for language in ("zh-hans", "en"):
+        with override(language):
+            bound = Awkward(data={"text": "", "choice": "nope", "many": ["1", "3"], "number": "x"})
+            assert not bound.is_valid()
+            invalid = CaseEditForm(data={"title": "", "priority": "nope"}, case=case)
+            assert not invalid.is_valid()
+            for form in (
+                Awkward(),
+                bound,
+                AssignForm(initial={"version": 1, "team": case.team_id}),
+                CaseEditForm(initial=CaseEditForm.initial_for(case), case=case),
+                invalid,
+                *(extra_form(case_type) for case_type in CaseType.values),
+            ):
+                for field in form:
+                    for wrapper in ("", "col-6 col-md-4"):
+                        expected = template.render(
+                            Context({"field": field, "wrapper_class": wrapper})
+                        )
+                        # the same markup; only whitespace between tags may differ
+                        assert _squeeze(str(form_field(field, wrapper))) == _squeeze(expected), (
+                            field.name
+                        )
+                        checked += 1
+    assert checked > 100

@@ -64,7 +64,7 @@ def grow_timeline(case: Case, agent, n: int) -> Case:
 # asks the planner first (one EXPLAIN) and counts only small lists.
 COUNT = 2 if connection.vendor == "postgresql" else 1
 QUEUE = 10 + COUNT
-CASE_PAGE = 16
+CASE_PAGE = 15  # the edit form (its categories) is fetched when its panel opens
 API_LIST = 7 + COUNT
 API_LIST_LATER_PAGE = 7
 API_DETAIL = 7

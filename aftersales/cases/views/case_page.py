@@ -66,9 +66,8 @@ def _case_context(request: HttpRequest, case: Case, **overrides: Any) -> dict[st
         context["assign_form"] = AssignForm(
             initial={"version": case.version, "team": case.team_id, "assignee": case.assignee_id}
         )
-    if context["can_update"]:
-        context["edit_form"] = CaseEditForm(initial=CaseEditForm.initial_for(case), case=case)
-        context["edit_extra_form"] = extra_form(case.case_type, initial=case.extra)
+    # the edit form is fetched when its panel is opened (case_edit answers htmx with it); it is
+    # built here only when a failed submission shows it again (``edit_form`` in ``overrides``)
     context.update(overrides)
     return context
 
@@ -206,6 +205,12 @@ def case_edit(request: HttpRequest, number: str) -> HttpResponse:
         raise PermissionDenied
     form, extra = _edit_forms(request, case)
     if request.method == "GET":
+        if _is_htmx(request):  # the case page's edit panel, opened
+            return render(
+                request,
+                "cases/partials/_edit_form.html",
+                {"case": case, "edit_form": form, "edit_extra_form": extra},
+            )
         return render(
             request, "cases/case_edit.html", {"case": case, "form": form, "extra_form": extra}
         )

@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from aftersales.cases.choices import Status
+from aftersales.cases.choices import Priority, Status
 from aftersales.cases.models import Case
 from aftersales.core.testing import image_bytes
 from aftersales.notifications.models import Notification
@@ -97,6 +97,17 @@ def test_customer_request_answered_by_agent(
     agent.wait_for_url(re.compile(rf"/cases/{number}/$"))
     expect(agent.get_by_test_id("case-status")).to_have_text(re.compile(zh(Status.NEW)))
     screenshot(agent, "05-staff-case-detail")
+
+    # the edit panel fetches its form when opened; saving it updates the header in place
+    expect(agent.get_by_test_id("edit-form")).to_have_count(0)
+    agent.get_by_test_id("edit-details").locator("summary").click()
+    edit = agent.locator('form[data-testid="edit-form"]')
+    expect(edit.locator('select[name="priority"]')).to_be_visible()
+    edit.locator('select[name="priority"]').select_option("high")
+    edit.get_by_test_id("edit-submit").click()
+    with translation.override("zh-hans"):
+        high = str(Priority.HIGH.label)
+    expect(agent.get_by_test_id("case-priority")).to_have_text(high)
 
     reply = agent.locator('form[data-testid="reply-form"]')
     reply.locator('textarea[name="body"]').fill(REPLY)

@@ -258,9 +258,7 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]):
             ],
         )
     scope = selectors.case_list(user=user, team=form.cleaned_data.get("team"))
-    qs = form.apply(scope).select_related(
-        "customer", "team", "assignee", "category"
-    )
+    qs = form.apply(scope).select_related("customer", "team", "assignee", "category")
     cursor = form.cleaned_data.get("cursor")
     page = paginate(qs, order=form.order, cursor=cursor, limit=form.page_limit)
     counted = {} if cursor else list_count(qs).as_dict()

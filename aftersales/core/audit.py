@@ -57,13 +57,13 @@ def audit_record(
     return insert_row(
         AuditLog(
             actor=user,
-        actor_label=label[:150],
-        action=action,
-        object_type=object_type or "",
-        object_id="" if object_id is None else str(object_id),
-        object_repr=object_repr[:200],
-        before=before,
-        after=after,
+            actor_label=label[:150],
+            action=action,
+            object_type=object_type or "",
+            object_id="" if object_id is None else str(object_id),
+            object_repr=object_repr[:200],
+            before=before,
+            after=after,
             reason=reason[:500],
             ip_address=client_ip.get(),
         )

@@ -182,6 +182,11 @@ def workorder_create_direct(
 
 
 @transaction.atomic
+def _nullable(name: str) -> bool:
+    field = WorkOrder._meta.get_field(name)
+    return bool(field.null)
+
+
 def workorder_update(
     *, actor: User, order: WorkOrder, expected_version: int | None, changes: dict[str, Any]
 ) -> WorkOrder:
@@ -207,6 +212,15 @@ def workorder_update(
     if order.status not in OPEN_STATUSES:
         raise Conflict(_("This work order is finished."), code="order_finished")
     values = dict(changes)
+    cleared = sorted(
+        name for name, value in values.items() if value is None and not _nullable(name)
+    )
+    if cleared:  # an explicit null for a field that always holds a value ("" clears text)
+        raise InvalidInput(
+            _("These fields cannot be empty: %s") % ", ".join(cleared),
+            code="field_required",
+            detail={"fields": cleared},
+        )
     if "required_skills" in values:
         values["required_skills"] = _clean_skills(values["required_skills"])
     if values.get("urgency") is not None and values["urgency"] not in Urgency.values:

@@ -255,3 +255,31 @@ def test_follow_up_endpoints(order, users, techs, visit_day):
     assert r.status_code == 200 and r.json()["state"] == "done"
     r = post(api(techs["wang"]), f"/api/v1/followups/{fid}", {"reached": False})
     assert r.status_code == 403
+
+
+def test_patch_refuses_null_for_fields_that_always_hold_a_value(order, users):
+    """``{"request": null}`` is a 422 naming the field, not a database error; the order keeps
+    its text and version. A nullable field (the agreed inspection time) may be cleared."""
+    dispatcher = api(users["dispatcher"])
+    before = WorkOrder.objects.get(pk=order.pk)
+    response = dispatcher.patch(
+        base(order),
+        json.dumps({"version": before.version, "request": None, "address": None}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["code"] == "field_required" and body["detail"]["fields"] == ["address", "request"]
+    after = WorkOrder.objects.get(pk=order.pk)
+    assert (after.request, after.address, after.version) == (
+        before.request,
+        before.address,
+        before.version,
+    )
+    cleared = dispatcher.patch(
+        base(order),
+        json.dumps({"version": before.version, "inspection_at": None}),
+        content_type="application/json",
+    )
+    assert cleared.status_code == 200, cleared.content
+    assert WorkOrder.objects.get(pk=order.pk).inspection_at is None

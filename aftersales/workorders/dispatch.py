@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
+from aftersales.core.errors import InvalidInput
 
 from . import integrations
 from .choices import OPEN_STATUSES, URGENCY_RANK, CertificateType, Status
@@ -68,9 +69,24 @@ def open_load() -> dict[int, int]:
     return {r["technician"]: r["n"] for r in rows}
 
 
+# the days a board can show: far enough for any plan, near enough that a week's bounds and
+# their conversion to UTC stay inside what dates and the databases hold
+BOARD_FIRST, BOARD_LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def board_day_check(day: dt.date) -> None:
+    if not BOARD_FIRST <= day <= BOARD_LAST:
+        raise InvalidInput(
+            _("Choose a day between %(first)s and %(last)s.")
+            % {"first": BOARD_FIRST.isoformat(), "last": BOARD_LAST.isoformat()},
+            code="day_out_of_range",
+        )
+
+
 def dispatch_board(*, day: dt.date | None = None, week: bool = False) -> dict[str, Any]:
     """Unassigned orders (most urgent first), today's orders and one lane per technician."""
     day = day or timezone.localdate()
+    board_day_check(day)
     if week:
         day = day - dt.timedelta(days=day.weekday())
     start, end = day_bounds(day, 7 if week else 1)

@@ -283,3 +283,17 @@ def test_patch_refuses_null_for_fields_that_always_hold_a_value(order, users):
     )
     assert cleared.status_code == 200, cleared.content
     assert WorkOrder.objects.get(pk=order.pk).inspection_at is None
+
+
+def test_board_day_out_of_range_is_422_and_the_page_falls_back_to_today(order, users):
+    """A day at the edge of the calendar used to overflow while converting the board's bounds
+    to UTC (a 500 found by the fuzzer)."""
+    dispatcher = api(users["dispatcher"])
+    for day in ("0001-01-01", "9999-12-31"):
+        response = dispatcher.get("/api/v1/workorder-board", {"day": day, "week": "true"})
+        assert response.status_code == 422, response.content
+        assert response.json()["code"] == "day_out_of_range"
+    assert dispatcher.get("/api/v1/workorder-board", {"day": "2026-12-07"}).status_code == 200
+    for day in ("0001-01-01", "2026-02-30"):
+        page = dispatcher.get("/workorders/board/", {"day": day})
+        assert page.status_code == 200

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.accounts.models import User
 from aftersales.cases.selectors import case_get_for
 from aftersales.core.access import staff_required
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, InvalidInput
 
 from .. import dispatch, selectors, services
 from ..choices import Status
@@ -276,7 +276,11 @@ def case_panel(request: HttpRequest, case_number: str) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """The dispatch board: unassigned orders, today's visits, a lane per technician."""
-    day = parse_date(request.GET.get("day", "") or "") or timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("day", "") or "") or timezone.localdate()
+        dispatch.board_day_check(day)
+    except (ValueError, InvalidInput):  # a day that does not exist or is out of range
+        day = timezone.localdate()
     week = request.GET.get("week") == "1"
     data = dispatch.dispatch_board(day=day, week=week)
     return render(

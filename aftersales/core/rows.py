@@ -7,7 +7,9 @@ cost the database (docs/performance.md, intake). Here the statement text is buil
 model and connection, and values are prepared by the model's own fields exactly as the ORM
 prepares them (``pre_save`` for ``auto_now_add``, ``get_db_prep_save`` for JSON, dates and
 foreign keys). No ``pre_save``/``post_save`` signals are sent: use this only for models no
-receiver listens to.
+receiver listens to. ``insert_rows`` on PostgreSQL runs on psycopg's own cursor (for its
+pipelined ``executemany``), so Django's execute wrappers — and tools that count statements
+through them — do not see those statements.
 """
 
 from __future__ import annotations

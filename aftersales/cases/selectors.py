@@ -31,7 +31,7 @@ def case_visible_q(user: User) -> Q | None:
     if user.has_perm("cases.view_case"):
         cond = Q(assignee=user)
         if user.has_perm("cases.view_team_cases"):
-            cond |= Q(team_id__in=list(user.teams.values_list("id", flat=True)))
+            cond |= Q(team_id__in=_whole_teams(user))
         if user.has_perm("cases.add_case"):
             cond |= Q(team__isnull=True)  # the triage pool that intake staff route from
         if user.has_perm("cases.handle_complaints"):
@@ -56,14 +56,15 @@ def case_list(*, user: User, team: Team | None = None) -> QuerySet[Case]:
     return qs if q is None else qs.filter(q)
 
 
+def _whole_teams(user: User) -> list[int]:
+    """The teams every case of which ``user`` sees: their own, with the team permission."""
+    if not (user.has_perm("cases.view_case") and user.has_perm("cases.view_team_cases")):
+        return []
+    return list(user.teams.values_list("id", flat=True))
+
+
 def _sees_whole_team(user: User, team: Team) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.has_perm("cases.view_case")
-        and user.has_perm("cases.view_team_cases")
-        and user.teams.filter(pk=team.pk).exists()
-    )
+    return user.is_authenticated and user.is_active and team.pk in _whole_teams(user)
 
 
 def case_get_for(*, user: User, number: str, for_update: bool = False) -> Case:

@@ -266,7 +266,8 @@ def capture_routes(
 
 
 def entry_tokens(payload: dict[str, Any], asset: dict[str, Any] | None) -> dict[str, Any]:
-    """The request's search entry without its number and id (tokens made before timing)."""
+    """The request's search entry without its number and id: the tokens of its texts are made
+    before timing (rjieba is the application's work); the number's are added per case."""
     from aftersales.search.indexing import _asset_texts
     from aftersales.search.tokenizer import index_tokens
 
@@ -283,7 +284,10 @@ class Writer:
     """Writes one case's rows from the template on a plain DB-API cursor."""
 
     def __init__(self, tpl: Template, *, mark: str, ts, js, rotation_sql: str, sequence_sql: str):
+        from aftersales.search.tokenizer import index_tokens
+
         self.tpl, self.mark, self.ts, self.js = tpl, mark, ts, js
+        self.index_tokens = index_tokens
         olds = (tpl.number, tpl.title, tpl.description)
         self.replace_plain = _replacer(olds)
         self.replace_json = _replacer(tuple(_json_inner(t) for t in olds))
@@ -362,7 +366,8 @@ class Writer:
             ref=number,
             title=entry["title"],
             body=entry["body"],
-            tokens=number.lower() + " " + entry["tokens"],
+            # the number's tokens as the indexer cuts them (sc2026000123, 2026000123, …)
+            tokens=" ".join([*self.index_tokens(number), entry["tokens"]]),
             created_at=self.ts(now),
         )
         cur.execute(tpl.entry_sql, [row[f] for f in tpl.entry_fields])
@@ -385,6 +390,9 @@ class Writer:
 
 def rows_per_case(user_id: int) -> dict[str, float]:
     """What the cases created by ``user_id`` hold, per case, for the check after a run."""
+    from django.db.models import Avg
+    from django.db.models.functions import Length
+
     from aftersales.cases.models import Case, CaseEvent
     from aftersales.core.models import AuditLog
     from aftersales.notifications.models import Notification
@@ -403,4 +411,8 @@ def rows_per_case(user_id: int) -> dict[str, float]:
         "clock history": SlaClockEvent.objects.filter(clock__case_id__in=ids).count() / n,
         "outbox rows": Notification.objects.filter(case_id__in=ids).count() / n,
         "search entries": SearchEntry.objects.filter(kind="case", object_id__in=ids).count() / n,
+        "search token characters": SearchEntry.objects.filter(
+            kind="case", object_id__in=ids
+        ).aggregate(n=Avg(Length("tokens")))["n"]
+        or 0.0,
     }

@@ -23,13 +23,10 @@ from aftersales.core.audit import audit_record, diff, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from aftersales.core.versions import require_version, versioned_update
 from aftersales.customers.models import Asset, Contact, Customer
-from aftersales.search.indexing import index_case
-from aftersales.sla import services as sla
 
-from . import notify
+from . import events, hooks, notify
 from .attachments import sniff_upload
 from .choices import PRIORITY_RANK, CaseType, Channel, EventKind, Priority, Severity, Status
-from .events import event_add
 from .models import Attachment, Case, CaseCategory, CaseEvent, IdempotencyKey
 from .numbering import case_number_next
 from .schemas import validate_extra
@@ -184,18 +181,18 @@ def case_create(
         )
     _check_assignment(team, assignee)
     clean_extra = validate_extra(case_type, extra)
-    from aftersales.routing.services import route_new_case, route_record
-
-    routing = route_new_case(
-        case_type=case_type,
-        category=category,
-        asset=asset,
-        customer=customer,
-        title=title,
-        description=description,
-        team=team,
-        assignee=assignee,
-        priority=priority,
+    routing = hooks.route_new_case.ask(
+        hooks.NewCaseRequest(
+            case_type=case_type,
+            category=category,
+            asset=asset,
+            customer=customer,
+            title=title,
+            description=description,
+            team=team,
+            assignee=assignee,
+            priority=priority,
+        )
     )
     if routing is not None:
         team, assignee, priority = routing.team, assignee or routing.assignee, routing.priority
@@ -221,37 +218,15 @@ def case_create(
         extra=clean_extra,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    event = event_add(
-        case=case,
-        kind=EventKind.CREATED,
-        actor=actor,
-        body=description,
-        data={"channel": channel, "type": case_type},
-    )
+    event = events.case_opened(case=case, actor=actor, channel=channel, case_type=case_type)
     if files:
         atts = _save_attachments(actor=actor, case=case, event=event, files=files, public=True)
         for att in atts:
-            event_add(
-                case=case,
-                kind=EventKind.ATTACHMENT_ADDED,
-                actor=actor,
-                body=att.original_name,
-                data={"attachment": att.pk},
-                is_public=True,
-            )
+            events.case_attachment_added(case=case, actor=actor, attachment=att, public=True)
     audit_record(
         actor=actor, action="case.create", obj=case, after=model_snapshot(case, AUDIT_FIELDS)
     )
-    if routing is not None:
-        route_record(actor=actor, case=case, decision=routing)
-    index_case(case, new=True)
-    sla.sla_case_opened(
-        case=case,
-        actor=actor,
-        now=now,
-        new_case=True,
-        pinned=routing.sla_policy if routing is not None else None,
-    )
+    hooks.case_opened.run(hooks.CaseOpened(case=case, actor=actor, now=now, routing=routing))
     notify.customer_case_created(case)
     if assignee is not None and assignee.pk != getattr(actor, "pk", None):
         notify.staff_case_assigned(case)
@@ -379,11 +354,11 @@ def case_update(
     a.pop("version", None)
     b.pop("version", None)
     if a:
-        event_add(case=case, kind=EventKind.UPDATED, actor=actor, data={"before": b, "after": a})
+        events.case_details_changed(case=case, actor=actor, before=b, after=a)
         audit_record(actor=actor, action="case.update", obj=case, before=b, after=a)
-        if {"priority", "category", "channel", "case_type"} & set(a):
-            sla.sla_case_recompute(case=case, actor=actor, reason=",".join(sorted(a)))
-        index_case(case)
+        hooks.details_changed.run(
+            hooks.DetailsChanged(case=case, actor=actor, changed=frozenset(a))
+        )
     return case
 
 
@@ -433,12 +408,8 @@ def case_transition(
         values["closed_at"] = None
         values["resolved_at"] = None
     case = _conditional_update(case, expected_version, **values)
-    event_add(
-        case=case,
-        kind=EventKind.STATUS_CHANGED,
-        actor=actor,
-        body=reason,
-        data={"from": from_status, "to": to_status},
+    events.case_status_changed(
+        case=case, actor=actor, from_status=from_status, to_status=to_status, reason=reason
     )
     audit_record(
         actor=actor,
@@ -448,9 +419,10 @@ def case_transition(
         after={"status": to_status},
         reason=reason,
     )
-    index_case(case)
-    sla.sla_case_transitioned(
-        case=case, actor=actor, from_status=from_status, to_status=to_status, now=now
+    hooks.status_changed.run(
+        hooks.StatusChanged(
+            case=case, actor=actor, from_status=from_status, to_status=to_status, now=now
+        )
     )
     notify.customer_status_changed(case, from_status)
     return case
@@ -473,19 +445,16 @@ def case_assign(
         return case
     case = _conditional_update(case, expected_version, team=team, assignee=assignee)
     after = {"team": case.team_id, "assignee": case.assignee_id}
-    event_add(
-        case=case,
-        kind=EventKind.ASSIGNED,
-        actor=actor,
-        data={
-            **{f"{k}_before": v for k, v in before.items()},
-            **after,
-            "team_name": str(team or ""),
-            "assignee_name": str(assignee or ""),
-        },
-    )
+    events.case_assigned(case=case, actor=actor, before=before, team=team, assignee=assignee)
     audit_record(actor=actor, action="case.assign", obj=case, before=before, after=after)
-    index_case(case)
+    hooks.assigned.run(
+        hooks.Assigned(
+            case=case,
+            actor=actor,
+            team_before=before["team"],
+            assignee_before=before["assignee"],
+        )
+    )
     if assignee is not None and assignee.pk not in (before["assignee"], actor.pk):
         notify.staff_case_assigned(case)  # nobody is mailed about taking a case themselves
     return case
@@ -505,7 +474,7 @@ def case_reply(
             _("This case is closed. Open a new request instead."), code="case_closed"
         )
     kind = EventKind.CUSTOMER_REPLY if side == CUSTOMER else EventKind.PUBLIC_REPLY
-    event = event_add(case=case, kind=kind, actor=actor, body=body, is_public=True)
+    event = events.case_replied(case=case, actor=actor, body=body, by_customer=side == CUSTOMER)
     if files:
         _save_attachments(actor=actor, case=case, event=event, files=files, public=True)
     now = timezone.now()
@@ -513,8 +482,6 @@ def case_reply(
         Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
             first_response_at=now
         )
-    if side == STAFF:
-        sla.sla_case_replied(case=case, actor=actor, now=now)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     audit_record(
         actor=actor,
@@ -523,7 +490,9 @@ def case_reply(
         after={"event": event.pk, "kind": kind, "attachments": len(files or [])},
     )
     case.refresh_from_db()
-    index_case(case)
+    hooks.replied.run(
+        hooks.Replied(case=case, actor=actor, event=event, by_staff=side == STAFF, now=now)
+    )
     if side == CUSTOMER and case.status == Status.WAITING_CUSTOMER:
         steps = allowed_steps(case.case_type, case.status, SYSTEM)
         if steps:
@@ -543,13 +512,11 @@ def case_note(
     body = (body or "").strip()
     if not body and not files:
         raise InvalidInput(_("Write a note."), code="body_required")
-    event = event_add(
-        case=case, kind=EventKind.INTERNAL_NOTE, actor=actor, body=body, is_public=False
-    )
+    event = events.case_noted(case=case, actor=actor, body=body)
     if files:
         _save_attachments(actor=actor, case=case, event=event, files=files, public=False)
     audit_record(actor=actor, action="case.note", obj=case, after={"event": event.pk})
-    index_case(case)
+    hooks.noted.run(hooks.Noted(case=case, actor=actor, event=event))
     return event
 
 
@@ -564,14 +531,7 @@ def attachment_add(
         public = True
     atts = _save_attachments(actor=actor, case=case, event=None, files=files, public=public)
     for att in atts:
-        event_add(
-            case=case,
-            kind=EventKind.ATTACHMENT_ADDED,
-            actor=actor,
-            body=att.original_name,
-            data={"attachment": att.pk},
-            is_public=public,
-        )
+        events.case_attachment_added(case=case, actor=actor, attachment=att, public=public)
     return atts
 
 
@@ -600,14 +560,8 @@ def case_rate(*, actor: User, case: Case, rating: int, feedback: str = "") -> Ca
     if not updated:
         raise Conflict(_("This case has already been rated."), code="already_rated")
     case.refresh_from_db()
-    event_add(
-        case=case,
-        kind=EventKind.RATED,
-        actor=actor,
-        body=feedback,
-        data={"rating": rating},
-    )
-    index_case(case)
+    events.case_rated(case=case, actor=actor, rating=rating, feedback=feedback)
+    hooks.rated.run(hooks.Rated(case=case, actor=actor, rating=rating))
     audit_record(
         actor=actor,
         action="case.rate",

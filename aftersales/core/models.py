@@ -65,3 +65,74 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit records cannot be deleted")
+
+
+class DomainEvent(models.Model):
+    """One thing that happened in a domain (a case opened, a work order moved, stock issued),
+    written once in the transaction of the change; the single source for webhooks, chat robots
+    and KPI rollups (docs/adr/0005-one-event-outbox.md).
+
+    ``id`` is the write order, which is not the commit order: a transaction that took id 10 may
+    commit after one that took id 11. Readers therefore follow ``seq``, the publication order,
+    given only to committed rows by :func:`aftersales.core.domain_events.events_publish` under
+    one lock, so a reader's cursor never passes a row that commits later."""
+
+    kind = models.CharField(_("kind"), max_length=64)
+    aggregate = models.CharField(_("object type"), max_length=32)
+    aggregate_id = models.BigIntegerField(_("object id"))
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True)
+    seq = models.BigIntegerField(_("publication number"), null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="domainevent_unpublished_idx",
+                condition=models.Q(seq__isnull=True),
+            ),
+            models.Index(fields=["aggregate", "aggregate_id", "id"], name="domainevent_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference or self.aggregate_id}"
+
+
+class EventSequence(models.Model):
+    """The last publication number given out; its one row is the lock publishers queue on."""
+
+    last_seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("event publication counter")
+        verbose_name_plural = _("event publication counters")
+
+    def __str__(self) -> str:
+        return str(self.last_seq)
+
+
+class EventCursor(models.Model):
+    """How far one consumer (a webhook endpoint, a robot, a rollup) has read the events."""
+
+    consumer = models.CharField(_("consumer"), max_length=100, unique=True)
+    position = models.BigIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event cursor")
+        verbose_name_plural = _("event cursors")
+
+    def __str__(self) -> str:
+        return f"{self.consumer} @ {self.position}"

@@ -6,3 +6,8 @@ class RoutingConfig(AppConfig):
     name = "aftersales.routing"
     label = "routing"
     verbose_name = _("Case routing")
+
+    def ready(self) -> None:
+        from . import case_hooks
+
+        case_hooks.register()

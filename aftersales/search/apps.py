@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "aftersales.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from . import case_hooks
+
+        case_hooks.register()

@@ -10,7 +10,12 @@ class SlaConfig(AppConfig):
     def ready(self) -> None:
         from aftersales.calendars.signals import calendar_changed
 
-        from . import tasks  # noqa: F401  (registers the periodic sweep with Huey)
+        from . import (
+            case_hooks,
+            tasks,  # noqa: F401  (registers the periodic sweep with Huey)
+        )
+
+        case_hooks.register()
 
         calendar_changed.connect(_calendar_changed, dispatch_uid="sla-calendar-changed")
 

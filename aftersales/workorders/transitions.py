@@ -9,30 +9,40 @@ side effect of another action such as a completion).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.utils.translation import gettext_lazy as _
 
-from .choices import Status
+from aftersales.core.statemachine import Exit, StateMachine, Step, step_to
+
+from .choices import ReviewState, Status
 
 DISPATCH = "dispatch"
 TECH = "technician"
 REVIEW = "review"
 SYSTEM = "system"
+SIDES = (DISPATCH, TECH, REVIEW, SYSTEM)
+
+__all__ = [
+    "DISPATCH",
+    "MACHINE",
+    "REVIEW",
+    "REVIEWS",
+    "SIDES",
+    "SYSTEM",
+    "TABLE",
+    "TECH",
+    "Step",
+    "allowed_steps",
+    "find_step",
+]
 
 
-@dataclass(frozen=True)
-class Step:
-    to: Status
-    by: frozenset[str]
-    reason_required: bool = False
-
-
-def _s(to: Status, *by: str, reason: bool = False) -> Step:
-    return Step(to=to, by=frozenset(by), reason_required=reason)
+def _s(to: Status, *by: str, reason: bool = False) -> Exit[Status]:
+    return step_to(to, *by, reason=reason)
 
 
 _S = Status
 
-TABLE: dict[Status, list[Step]] = {
+_TABLE: dict[Status, list[Exit[Status]]] = {
     _S.NEW: [
         _s(_S.SCHEDULED, DISPATCH),
         _s(_S.DISPATCHED, DISPATCH),
@@ -92,12 +102,42 @@ TABLE: dict[Status, list[Step]] = {
 }
 
 
-def find_step(current: str, to: str) -> Step | None:
-    for step in TABLE.get(Status(current), []):
-        if step.to == to:
-            return step
-    return None
+MACHINE: StateMachine[Status] = StateMachine(
+    name="workorder",
+    states=Status,
+    initial=Status.NEW,
+    table=_TABLE,
+    refusal=_("A work order in status “%(from)s” cannot move to “%(to)s”."),
+)
+
+TABLE: dict[Status, list[Step[Status]]] = MACHINE.table
 
 
-def allowed_steps(current: str, sides: set[str]) -> list[Step]:
-    return [s for s in TABLE.get(Status(current), []) if s.by & sides]
+def find_step(current: str, to: str) -> Step[Status] | None:
+    return MACHINE.find_step(Status(current), to)
+
+
+def allowed_steps(current: str, sides: set[str]) -> list[Step[Status]]:
+    return MACHINE.allowed_steps(Status(current), sides)
+
+
+# The supervisor's review of the repair report (R3.4). Signing the order off opens the review
+# (the initial state); the supervisor approves it or returns it with comments, the technician
+# sends a returned report back, and a returned report may be returned again or approved as it is.
+REVIEWS: StateMachine[ReviewState] = StateMachine(
+    name="workorder.review",
+    states=ReviewState,
+    initial=ReviewState.PENDING,
+    table={
+        ReviewState.PENDING: [
+            step_to(ReviewState.APPROVED, REVIEW),
+            step_to(ReviewState.RETURNED, REVIEW),
+        ],
+        ReviewState.RETURNED: [
+            step_to(ReviewState.PENDING, TECH),
+            step_to(ReviewState.RETURNED, REVIEW),
+            step_to(ReviewState.APPROVED, REVIEW),
+        ],
+        ReviewState.APPROVED: [],
+    },
+)

@@ -164,7 +164,7 @@ def prepare(args, env: dict[str, str]) -> dict[str, Any]:
     assets = list(Asset.objects.values_list("id", "customer_id"))
     customers = list(Customer.objects.values_list("id", flat=True))
     contacts = dict(Contact.objects.filter(is_primary=True).values_list("customer_id", "id"))
-    from aftersales.core.demo.data import SCENARIOS
+    from aftersales.demo.data import SCENARIOS
 
     repairs = [s for s in SCENARIOS if s.case_type == "repair_request"]
     total = args.requests + args.warmup * args.clients

@@ -63,8 +63,8 @@ def main() -> int:
     import aftersales.routing.services as routing
     import aftersales.sla.services as sla
     from aftersales.accounts.services import apikey_create
-    from aftersales.core.demo.data import SCENARIOS
     from aftersales.customers.models import Asset, Customer
+    from aftersales.demo.data import SCENARIOS
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:

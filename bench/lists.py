@@ -8,7 +8,7 @@ One run, one database of its own:
 2. ``migrate``, the demo, then ``--cases`` generated cases (default 1,000,000 on PostgreSQL,
    100,000 on SQLite; about three timeline events each, Chinese and English text), 50,000
    customers and 80,000 products (scaled down with the cases on SQLite), written with COPY on
-   PostgreSQL and large multi-row INSERTs on SQLite (``aftersales.core.demo.bulk``); the case
+   PostgreSQL and large multi-row INSERTs on SQLite (``aftersales.demo.bulk``); the case
    number sequence continues after the generated numbers; the load is timed;
 3. the search index is built with ``aftersales.search.services.search_index_rebuild()`` when
    the search app provides it (the search scenarios are skipped otherwise);
@@ -133,7 +133,7 @@ def load(args) -> dict[str, float]:
     call_command("demo_load", stdout=open(os.devnull, "w"))  # noqa: SIM115
     times["demo"] = time.perf_counter() - t0
 
-    from aftersales.core.demo import bulk
+    from aftersales.demo import bulk
 
     last = [0.0]
 

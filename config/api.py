@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from aftersales.accounts.api import router as accounts_router
 from aftersales.calendars.api import router as calendars_router
 from aftersales.cases.api import router as cases_router
-from aftersales.core.api import AUTH, install_error_handlers
+from aftersales.core.api import install_error_handlers
 from aftersales.core.api import router as audit_router
 from aftersales.customers.api import router as customers_router
 from aftersales.parts.api import router as parts_router
@@ -14,6 +14,8 @@ from aftersales.routing.api import router as routing_router
 from aftersales.search.api import router as search_router
 from aftersales.sla.api import router as sla_router
 from aftersales.workorders.api import router as workorders_router
+
+from .api_auth import AUTH
 
 api = NinjaAPI(
     title="aftersales API",

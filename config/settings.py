@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "aftersales.parts",
     "aftersales.purchasing",
 ]
+if _env_bool("AFTERSALES_DEMO", True):
+    # Last: the demo data builds on every other app. Production may leave it out
+    # (AFTERSALES_DEMO=0): no other app imports it.
+    INSTALLED_APPS.append("aftersales.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -110,7 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "aftersales.core.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     }

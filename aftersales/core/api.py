@@ -1,4 +1,4 @@
-"""The JSON API's shared parts: authentication, the error body, and error handlers.
+"""The JSON API's shared parts: session authentication, the error body, and error handlers.
 
 Every error leaves as ``{"code", "message", "detail"}`` in the request's language, whether it
 comes from a service (DomainError), from input validation, or from access checks.
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, SessionAuth
+from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 from pydantic import BaseModel, Field, model_validator
 
@@ -32,21 +32,6 @@ class ErrorOut(Schema):
     code: str
     message: str
     detail: Any = None
-
-
-class ApiKeyAuth(APIKeyHeader):
-    """``X-API-Key: <prefix>.<secret>``; the key acts as its integration user."""
-
-    param_name = "X-API-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        from aftersales.accounts.services import apikey_authenticate
-
-        user = apikey_authenticate(key or "")
-        if user is None:
-            return None
-        request.user = user
-        return user
 
 
 class ActiveSessionAuth(SessionAuth):
@@ -70,8 +55,6 @@ class ActiveSessionAuth(SessionAuth):
             return None
         return user
 
-
-AUTH = [ApiKeyAuth(), ActiveSessionAuth()]
 
 ERRORS_READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ERRORS_WRITE = {

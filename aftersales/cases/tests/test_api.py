@@ -1,6 +1,6 @@
 """The cases API against a real database: create (idempotent), list with the queue's filter,
 edit with versions, transitions, assignment, timeline, files — and that refused requests change
-nothing. The permission matrix lives in core/tests/test_api_permissions.py."""
+nothing. The permission matrix lives in tests_api/test_api_permissions.py."""
 
 from __future__ import annotations
 

@@ -33,8 +33,8 @@ from aftersales.cases.templatetags.case_ui import (
 )
 from aftersales.cases.views.queue import _queue_rows
 from aftersales.conftest import make_case
-from aftersales.core.context_processors import navigation
 from aftersales.customers.templatetags.customer_privacy import name_for
+from config.context_processors import navigation
 
 pytestmark = pytest.mark.django_db
 

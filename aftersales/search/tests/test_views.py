@@ -186,7 +186,7 @@ def test_administrators_extend_the_dictionary_in_the_admin(signed_in, users, cus
 
 
 def test_demo_loader_adds_words_and_indexes_bulk_rows(users, customers):
-    from aftersales.core.demo.search_demo import search_demo_load
+    from aftersales.demo.search_demo import search_demo_load
     from aftersales.search.models import SearchEntry, SearchWord
 
     SearchEntry.objects.all().delete()  # as after a bulk load that bypassed the services

@@ -538,7 +538,7 @@ def test_visibility_technicians_and_customers_see_only_their_own(
 def test_a_pause_for_parts_pauses_the_case_resolution_clock_and_check_in_resumes_it(
     order, users, techs, visit_day
 ):
-    from aftersales.core.demo.sla_demo import policies_load
+    from aftersales.demo.sla_demo import policies_load
     from aftersales.sla.choices import ClockState
     from aftersales.sla.models import SlaClock
     from aftersales.sla.services import sla_case_opened

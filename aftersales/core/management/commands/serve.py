@@ -8,9 +8,8 @@ import subprocess
 import sys
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
-
-from aftersales.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
@@ -70,8 +69,11 @@ class Command(BaseCommand):
         out = self.stdout
         out.write("")
         out.write(self.style.SUCCESS(f"aftersales is serving at http://{host}:{port}/"))
-        out.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-        for username, role, name, _email in DEMO_USERS:
-            out.write(f"  {role:<18} {username:<12} {name}")
+        # An app may add lines (the demo app lists its sign-ins) without core importing it.
+        for config in apps.get_app_configs():
+            banner = getattr(config, "serve_banner", None)
+            if banner is not None:
+                for line in banner():
+                    out.write(line)
         out.write("Press Ctrl-C to stop.")
         out.write("")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_purchasing_demo(org, customers, product_model):
-    from aftersales.core.demo.purchasing_demo import purchasing_demo_load
+    from aftersales.demo.purchasing_demo import purchasing_demo_load
     from aftersales.parts.models import Batch
     from aftersales.purchasing import selectors
     from aftersales.purchasing.models import PriceChange, PurchaseOrder, Supplier, SupplierReturn

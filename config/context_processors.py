@@ -1,4 +1,5 @@
-"""Values every page needs: the navigation the user's roles allow."""
+"""Values every page needs: the navigation the user's roles allow (project glue: it asks
+several apps, so it sits above them all)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def navigation(request: HttpRequest) -> dict:
     if cached is not None and cached[0] == key:
         return cached[1]
     context = _navigation(request)
-    request._nav_context = (key, context)
+    request._nav_context = (key, context)  # type: ignore[attr-defined]
     return context
 
 

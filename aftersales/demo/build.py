@@ -55,7 +55,6 @@ from aftersales.cases.services import (
     case_transition,
 )
 from aftersales.cases.transitions import CUSTOMER, SYSTEM, TABLE, allowed_steps, find_step
-from aftersales.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
 from aftersales.core.testing import pdf_bytes
 from aftersales.customers.models import Asset, Customer, ProductModel
 from aftersales.customers.services import (
@@ -65,6 +64,7 @@ from aftersales.customers.services import (
     customer_create,
     customer_signup,
 )
+from aftersales.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 from aftersales.notifications.models import Notification, State
 from aftersales.notifications.services import notification_deliver
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from aftersales.core.demo.parts_demo import parts_demo_load
+from aftersales.demo.parts_demo import parts_demo_load
 from aftersales.parts.models import Location, Movement, Part, StockLevel
 
 pytestmark = pytest.mark.django_db

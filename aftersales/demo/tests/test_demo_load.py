@@ -12,11 +12,11 @@ from django.db.models import Count, F, Min
 from aftersales.accounts.models import Department, ServiceCenter, Team, User
 from aftersales.cases.choices import CaseType, EventKind
 from aftersales.cases.models import Attachment, Case, CaseCategory, CaseEvent, CaseSequence
-from aftersales.core.demo import data
-from aftersales.core.demo.build import reachable_statuses
-from aftersales.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
 from aftersales.core.models import AuditLog
 from aftersales.customers.models import Address, Asset, Contact, Customer
+from aftersales.demo import data
+from aftersales.demo.accounts import DEMO_PASSWORD, DEMO_USERS
+from aftersales.demo.build import reachable_statuses
 from aftersales.notifications.models import Notification, State
 
 pytestmark = pytest.mark.django_db

@@ -117,7 +117,7 @@ SERVICE_CENTERS: list[dict[str, Any]] = [
     },
 ]
 
-# Where the demo sign-ins of aftersales.core.demo_accounts sit in the organisation.
+# Where the demo sign-ins of aftersales.demo.accounts sit in the organisation.
 # username -> (department, teams, service center, teams led)
 DEMO_PLACEMENT: dict[str, tuple[str | None, list[str], str | None, list[str]]] = {
     "admin": (None, [], None, []),

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        from aftersales.core.demo import build, bulk
+        from aftersales.demo import build, bulk
 
         for knob in ("cases", "customers", "assets"):
             if opts[knob] < 0:
@@ -86,40 +86,40 @@ class Command(BaseCommand):
                 )
             )
 
-        from aftersales.core.demo.routing_demo import routing_demo_load
+        from aftersales.demo.routing_demo import routing_demo_load
 
         routing_demo_load(out)
 
-        from aftersales.core.demo.calendars_demo import calendars_demo_load
+        from aftersales.demo.calendars_demo import calendars_demo_load
 
         calendars_demo_load(out)
 
-        from aftersales.core.demo.parts_demo import parts_demo_load
+        from aftersales.demo.parts_demo import parts_demo_load
 
         parts_demo_load(out)
 
-        from aftersales.core.demo.workorders_demo import workorders_demo_load
+        from aftersales.demo.workorders_demo import workorders_demo_load
 
         workorders_demo_load(out)
 
-        from aftersales.core.demo.purchasing_demo import purchasing_demo_load
+        from aftersales.demo.purchasing_demo import purchasing_demo_load
 
         purchasing_demo_load(out)
 
-        from aftersales.core.demo.search_demo import search_demo_load
+        from aftersales.demo.search_demo import search_demo_load
 
         search_demo_load(out)
 
-        from aftersales.core.demo.sla_demo import sla_demo_load
+        from aftersales.demo.sla_demo import sla_demo_load
 
         sla_demo_load(out)
 
     def _summary(self, builder) -> None:
         from aftersales.accounts.models import Department, ServiceCenter, Team, User
         from aftersales.cases.models import Attachment, Case, CaseCategory, CaseEvent
-        from aftersales.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
         from aftersales.core.models import AuditLog
         from aftersales.customers.models import Address, Asset, Contact, Customer
+        from aftersales.demo.accounts import DEMO_PASSWORD, DEMO_USERS
         from aftersales.notifications.models import Notification
 
         out = self.stdout

@@ -76,7 +76,9 @@ URLS = {
     "edit": "cases:case_edit",
     "upload": "cases:attachment_upload",
 }
-POSTS = {"reply", "note", "transition", "assign", "edit", "upload"}
+# A tuple, not a set: the matrix below is built by iterating it, and test ids must come out in
+# the same order in every process (pytest-xdist workers compare their collections).
+POSTS = ("reply", "note", "transition", "assign", "edit", "upload")
 
 # Expected status per role on Alice's team-A case (302 after a successful POST).
 CASE_MATRIX = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from aftersales.core.rows import insert_rows
 
 from .models import Channel, Notification, State
 
@@ -35,6 +38,51 @@ def render_message(template: str, language: str, context: dict[str, Any]) -> tup
     return " ".join(subject.split())[:200], body
 
 
+@dataclass
+class Message:
+    """One message ready to queue: rendered, addressed (``recipient`` may be empty: the row is
+    then kept as skipped, so the timeline can say why nobody was told)."""
+
+    channel: str
+    template: str
+    language: str
+    recipient: str
+    subject: str
+    body: str
+    recipient_user: Any = None
+    case: Any = None
+
+
+def _row(message: Message) -> Notification:
+    return Notification(
+        channel=message.channel,
+        template=message.template,
+        language=message.language,
+        recipient=message.recipient,
+        recipient_user=message.recipient_user,
+        case=message.case,
+        subject=message.subject,
+        body=message.body,
+        state=State.PENDING if message.recipient else State.SKIPPED,
+        last_error="" if message.recipient else "no address",
+    )
+
+
+def notifications_queue(messages: list[Message]) -> list[Notification]:
+    """Write many rendered messages into the outbox in one statement and send the addressed
+    ones after commit. The only writer of outbox rows besides :func:`notification_queue`."""
+    rows = [_row(m) for m in messages]
+    if not rows:
+        return rows
+    insert_rows(rows, returning=True)
+    ids = [n.pk for n in rows if n.state == State.PENDING]
+    if ids:
+        from .tasks import send_notifications
+
+        transaction.on_commit(lambda: send_notifications(ids))
+    return rows
+
+
 def notification_queue(
     *,
     channel: str,
@@ -47,20 +95,21 @@ def notification_queue(
 ) -> Notification:
     """Write the message into the outbox and send it once the transaction commits."""
     subject, body = render_message(template, language, context)
-    state = State.PENDING if recipient else State.SKIPPED
-    note = Notification.objects.create(
-        channel=channel,
-        template=template,
-        language=language,
-        recipient=recipient,
-        recipient_user=recipient_user,
-        case=case,
-        subject=subject,
-        body=body,
-        state=state,
-        last_error="" if recipient else "no address",
+    note = _row(
+        Message(
+            channel=channel,
+            template=template,
+            language=language,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            recipient_user=recipient_user,
+            case=case,
+        )
     )
-    if state == State.PENDING:
+    # Through the ORM, not insert_rows: the demo loader listens to this model's post_save.
+    note.save(force_insert=True)
+    if note.state == State.PENDING:
         from .tasks import send_notification
 
         transaction.on_commit(lambda: send_notification(note.pk))
@@ -122,7 +171,7 @@ def _timeline(note: Notification, *, failed: bool) -> None:
     from aftersales.cases.events import event_add
 
     event_add(
-        case=note.case,
+        case=note.case,  # type: ignore[arg-type]  # called only for notes about a case
         kind=EventKind.NOTIFICATION_FAILED if failed else EventKind.NOTIFICATION_SENT,
         actor=None,
         body=note.subject,

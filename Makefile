@@ -72,6 +72,7 @@ format: venv
 check: lint ## what CI checks before the tests
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+	$(VENV)/bin/lint-imports
 
 fuzz: setup ## schemathesis against the served OpenAPI schema
 	$(PY) bench/fuzz.py

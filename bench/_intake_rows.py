@@ -3,15 +3,15 @@
 The plain-SQL side of ``intake.py`` is the database's limit for the *same* work as
 ``POST /api/v1/cases``: not a smaller set of rows. A case made through ``case_create`` in the
 prepared database is the template: every row it wrote (the case, its timeline events, audit
-records, service-level clocks and their history, outbox rows, its search entry, the team's
-round-robin pointer) is read back, and each plain-SQL case writes the same rows with its own
+records, service-level clocks and their history, outbox rows, domain events, its search entry,
+the team's round-robin pointer) is read back, and each plain-SQL case writes the same rows with its own
 number, texts, customer, times and ids. What the application decides (routing, due times,
 tokens) is not the database's work: decisions are the template's, and the search tokens of each
 request's texts are computed before the clock starts.
 
 Per case, in one transaction: the case number (``UPDATE … RETURNING``), the round-robin pointer
 (``UPDATE … RETURNING``), the case row (``INSERT … RETURNING id``, due time included), one
-``INSERT`` per event, audit record and outbox row, the search entry (``INSERT … ON CONFLICT``),
+``INSERT`` per event, audit record, domain event and outbox row, the search entry (``INSERT … ON CONFLICT``),
 and the clocks and their history as one multi-row ``INSERT`` each.
 """
 
@@ -51,6 +51,7 @@ class Template:
     clocks: Table
     clock_events: Table
     outbox: Table
+    domain_events: Table
     entry_sql: str
     entry_fields: list[str]
     entry: dict[str, Any]
@@ -72,7 +73,11 @@ def _cells(model, obj, created: dt.datetime, texts: tuple[str, ...]) -> tuple[li
             continue
         value = getattr(obj, f.attname)
         columns.append(f.column)
-        if f.attname == "case_id" or (model.__name__ == "AuditLog" and f.attname == "object_id"):
+        if (
+            f.attname == "case_id"
+            or (model.__name__ == "AuditLog" and f.attname == "object_id")
+            or (model.__name__ == "DomainEvent" and f.attname == "aggregate_id")
+        ):
             cells.append(("case_id", value))
         elif f.attname == "clock_id":
             cells.append(("clock", value))
@@ -118,7 +123,7 @@ def capture(
 
     from aftersales.cases.models import Case, CaseEvent
     from aftersales.cases.services import case_create
-    from aftersales.core.models import AuditLog
+    from aftersales.core.models import AuditLog, DomainEvent
     from aftersales.notifications.models import Notification
     from aftersales.routing.models import TeamRotation
     from aftersales.search.indexing import _UPSERT_SQL, ENTRY_FIELDS
@@ -186,6 +191,10 @@ def capture(
         clocks=table(SlaClock, clocks, '"id"'),
         clock_events=history,
         outbox=table(Notification, outbox),
+        domain_events=table(
+            DomainEvent,
+            DomainEvent.objects.filter(aggregate="case", aggregate_id=case.pk).order_by("id"),
+        ),
         outbox_to_assignee=[
             n.recipient_user_id is not None and n.recipient_user_id == case.assignee_id
             for n in outbox
@@ -207,6 +216,7 @@ def capture(
         "clocks": len(tpl.clocks.rows),
         "clock history": len(tpl.clock_events.rows),
         "outbox rows": len(tpl.outbox.rows),
+        "domain events": len(tpl.domain_events.rows),
         "search entries": 1,
     }
     return tpl
@@ -293,7 +303,8 @@ class Writer:
         self.replace_json = _replacer(tuple(_json_inner(t) for t in olds))
         self.rotation_sql, self.sequence_sql = rotation_sql, sequence_sql
         self.sql = {
-            name: getattr(tpl, name).sql(mark, 1) for name in ("case", "events", "audits", "outbox")
+            name: getattr(tpl, name).sql(mark, 1)
+            for name in ("case", "events", "audits", "outbox", "domain_events")
         }
         self.clocks_sql = tpl.clocks.sql(mark, len(tpl.clocks.rows)) if tpl.clocks.rows else ""
         self.history_sql = (
@@ -358,6 +369,8 @@ class Writer:
             cur.execute(self.sql["events"], self._values(cells, ctx))
         for cells in tpl.audits.rows:
             cur.execute(self.sql["audits"], self._values(cells, ctx))
+        for cells in tpl.domain_events.rows:
+            cur.execute(self.sql["domain_events"], self._values(cells, ctx))
         row = dict(tpl.entry)
         row.update(
             object_id=ctx["case_id"],
@@ -394,7 +407,7 @@ def rows_per_case(user_id: int) -> dict[str, float]:
     from django.db.models.functions import Length
 
     from aftersales.cases.models import Case, CaseEvent
-    from aftersales.core.models import AuditLog
+    from aftersales.core.models import AuditLog, DomainEvent
     from aftersales.notifications.models import Notification
     from aftersales.search.models import SearchEntry
     from aftersales.sla.models import SlaClock, SlaClockEvent
@@ -410,6 +423,8 @@ def rows_per_case(user_id: int) -> dict[str, float]:
         "clocks": SlaClock.objects.filter(case_id__in=ids).count() / n,
         "clock history": SlaClockEvent.objects.filter(clock__case_id__in=ids).count() / n,
         "outbox rows": Notification.objects.filter(case_id__in=ids).count() / n,
+        "domain events": DomainEvent.objects.filter(aggregate="case", aggregate_id__in=ids).count()
+        / n,
         "search entries": SearchEntry.objects.filter(kind="case", object_id__in=ids).count() / n,
         "search token characters": SearchEntry.objects.filter(
             kind="case", object_id__in=ids

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Container
 from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -121,7 +122,7 @@ def omitted(**kwargs: Any) -> Any:
     return Field(default=None, json_schema_extra=_drop_default, **kwargs)
 
 
-def set_fields(payload: Schema, *, exclude: set[str] = frozenset()) -> dict[str, Any]:
+def set_fields(payload: Schema, *, exclude: Container[str] = frozenset()) -> dict[str, Any]:
     """The fields a PATCH body actually sent, as a dict (``exclude`` e.g. ``{"version"}``)."""
     return {
         name: getattr(payload, name) for name in payload.model_fields_set if name not in exclude
@@ -260,7 +261,7 @@ def audit_list(request: HttpRequest, filters: Query[AuditQuery]):
     """Audited actions, newest first (R16.2). Read-only: records cannot be changed."""
     from .models import AuditLog
 
-    require(request.auth.has_perm("core.browse_auditlog"))
+    require(request.auth.has_perm("core.browse_auditlog"))  # type: ignore[attr-defined]
     qs = AuditLog.objects.all()
     for name in ("action", "object_type", "object_id"):
         value = getattr(filters, name)

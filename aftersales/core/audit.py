@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from .actors import actor_or_none
 from .models import AuditLog
 from .request_context import client_ip
 from .rows import insert_row
@@ -48,7 +49,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
         object_repr = object_repr or str(obj)[:200]
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor_or_none(actor)
     label = ""
     if user is not None:
         label = user.get_username()

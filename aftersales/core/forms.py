@@ -1,13 +1,37 @@
-"""Forms of the core screens: the audit log filter."""
+"""Forms of the core screens (the audit log filter), and how any screen shows a service's
+refusal on its form."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
+
+
+def add_domain_error(
+    form: forms.BaseForm, exc: DomainError, fields: Mapping[str, str | None] | None = None
+) -> None:
+    """Show a service's refusal (house rule 6) on the form field it concerns, else on the
+    form as a whole, so the page says what the API's 409/422 body says.
+
+    A form that names its fields by error code passes ``fields`` (``ERROR_FIELDS``: code →
+    field, ``None`` for the whole form); an ``attachment_*`` error then belongs to ``files``.
+    Without ``fields`` the field is the one the error's ``detail`` names, if the form has it.
+    """
+    field: str | None = None
+    if fields is not None:
+        field = fields.get(exc.code)
+        if field is None and exc.code.startswith("attachment_"):
+            field = "files"
+    elif isinstance(exc.detail, dict):
+        field = exc.detail.get("field")
+    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 class AuditFilterForm(forms.Form):
@@ -35,7 +59,7 @@ class AuditFilterForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))

@@ -21,7 +21,7 @@ def yearly_number_next(sequence: type[models.Model], prefix: str, year: int | No
         if row is None:
             try:
                 with transaction.atomic():
-                    sequence.objects.create(year=year, last=0)
+                    sequence._default_manager.create(year=year, last=0)
             except IntegrityError:
                 pass  # another creator made the row first; the UPDATE below waits for it
             cur.execute(sql, [year])

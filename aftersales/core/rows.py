@@ -14,10 +14,12 @@ through them — do not see those statements.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Field, Model
+
+_M = TypeVar("_M", bound=Model)
 
 _STATEMENTS: dict[tuple[str, type[Model], bool], tuple[str, str, list[Field]]] = {}
 
@@ -28,13 +30,14 @@ def _statement(alias: str, model: type[Model], returning: bool) -> tuple[str, st
     if found is None:
         connection = connections[alias]
         qn = connection.ops.quote_name
+        # Concrete fields always have a column; the stubs type ``column`` as optional.
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         head = (
             f"INSERT INTO {qn(model._meta.db_table)} "
-            f"({', '.join(qn(f.column) for f in fields)}) VALUES "
+            f"({', '.join(qn(f.column) for f in fields)}) VALUES "  # type: ignore[arg-type]
         )
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
+        tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""  # type: ignore[arg-type]
         found = _STATEMENTS[key] = (head + row + tail, row, fields)
     return found
 
@@ -48,7 +51,7 @@ def _saved(obj: Model, alias: str) -> None:
     obj._state.db = alias
 
 
-def insert_row(obj: Model, *, using: str = "default") -> Model:
+def insert_row(obj: _M, *, using: str = "default") -> _M:
     """Insert one new instance (auto-incremented primary key) and set its ``pk``."""
     connection = connections[using]
     model = type(obj)

@@ -48,6 +48,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "is_later_page": bool(request.GET.get("cursor")),
     }
     status = 200 if page is not None else 422
-    if getattr(request, "htmx", False) and request.htmx.target == "audit-results":
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.target == "audit-results":
         return render(request, "core/partials/_audit_table.html", context, status=status)
     return render(request, "core/audit_log.html", context, status=status)

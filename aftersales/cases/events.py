@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.actors import actor_or_none
 from aftersales.core.domain_events import event_record, event_type
 from aftersales.core.rows import insert_row
 
@@ -56,9 +57,15 @@ def event_add(
     """Write one timeline row (no domain event: the typed functions below add those)."""
     if is_public is None:
         is_public = kind in PUBLIC_KINDS
-    user = actor if getattr(actor, "is_authenticated", False) else None
     return insert_row(
-        CaseEvent(case=case, kind=kind, actor=user, body=body, data=data or {}, is_public=is_public)
+        CaseEvent(
+            case=case,
+            kind=kind,
+            actor=actor_or_none(actor),
+            body=body,
+            data=data or {},
+            is_public=is_public,
+        )
     )
 
 

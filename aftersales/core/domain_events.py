@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils.functional import Promise
 
+from .actors import actor_or_none
 from .models import DomainEvent, EventCursor, EventSequence
 from .rows import insert_row, insert_rows
 
@@ -56,10 +57,6 @@ def event_label(name: str) -> str:
     return str(found.label) if found else name
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _row(
     kind: EventType, *, aggregate_id: int, reference: str, actor: Any, payload: dict[str, Any]
 ) -> DomainEvent:
@@ -68,7 +65,7 @@ def _row(
         aggregate=kind.aggregate,
         aggregate_id=aggregate_id,
         reference=(reference or "")[:64],
-        actor=_user(actor),
+        actor=actor_or_none(actor),
         payload=payload,
     )
 

@@ -27,6 +27,7 @@ from .choices import CLASS_DEFAULTS, WHOLE_UNITS, LocationKind, MovementKind, St
 from .errors import InsufficientStock
 from .models import ZERO, Batch, Location, Movement, Part, Reservation, StockLevel
 from .quantities import check_quantity, to_quantity
+from .transitions import RESERVATIONS, SYSTEM
 
 __all__ = [
     "InsufficientStock",
@@ -778,10 +779,11 @@ def _work_order_ref(pk: int) -> Any:
 
 
 def _reservation_close(reservation: Reservation, status: str) -> None:
-    """Active → consumed/released, once: a conditional update on the status."""
-    done = Reservation.objects.filter(pk=reservation.pk, status="active").update(
-        status=status, closed_at=timezone.now()
-    )
+    """Active → consumed/released, once: a conditional update on the states the table lets
+    the step start from."""
+    done = Reservation.objects.filter(
+        pk=reservation.pk, status__in=RESERVATIONS.sources(status, SYSTEM)
+    ).update(status=status, closed_at=timezone.now())
     if not done:
         raise Conflict(_("This reservation is no longer active."), code="reservation_closed")
     reservation.refresh_from_db()

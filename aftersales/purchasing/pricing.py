@@ -24,6 +24,7 @@ from aftersales.parts.models import Part
 from .choices import PriceChangeStatus, PriceChangeTarget, PriceRuleKind
 from .models import PriceChange, PriceRule
 from .services import money_clean
+from .transitions import APPROVER, PRICE_CHANGES
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -178,7 +179,9 @@ def price_change_decide(
     if not approve and not (note or "").strip():
         raise InvalidInput(_("Say why the change is rejected."), code="reason_required")
     status = PriceChangeStatus.APPROVED if approve else PriceChangeStatus.REJECTED
-    decided = PriceChange.objects.filter(pk=change.pk, status=PriceChangeStatus.PENDING).update(
+    decided = PriceChange.objects.filter(
+        pk=change.pk, status__in=PRICE_CHANGES.sources(status, APPROVER)
+    ).update(
         status=status,
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
         decided_at=timezone.now(),

@@ -42,7 +42,7 @@ from .models import (
     SupplierReturn,
 )
 from .numbering import order_number_next
-from .transitions import RECEIVABLE, manual_step_allowed
+from .transitions import BUYER, ORDERS, RECEIPT, RECEIVABLE, RETURNS
 
 SUPPLIER_FIELDS = ["code", "name", "tax_id", "address", "active", "notes", "version"]
 ORDER_FIELDS = ["number", "supplier", "status", "ordered_at", "promised_date", "notes", "version"]
@@ -340,16 +340,8 @@ def order_transition(
     require_version(order, version)
     if to_status not in OrderStatus.values:
         raise InvalidInput(_("Unknown status “%(s)s”.") % {"s": to_status}, code="invalid_choice")
-    if not manual_step_allowed(order.status, to_status):
-        raise TransitionNotAllowed(
-            _("An order that is “%(from)s” cannot become “%(to)s”.")
-            % {
-                "from": OrderStatus(order.status).label,
-                "to": OrderStatus(to_status).label,
-            },
-            detail={"from": order.status, "to": to_status},
-        )
-    if to_status == OrderStatus.CANCELLED and not (reason or "").strip():
+    step = ORDERS.check(order.status, to_status, BUYER)
+    if step.reason_required and not (reason or "").strip():
         raise InvalidInput(_("Say why the order is cancelled."), code="reason_required")
     before = _order_snapshot(order)
     values: dict[str, Any] = {"status": to_status}
@@ -460,6 +452,7 @@ def receipt_create(
     before = _order_snapshot(locked)
     complete = not locked.lines.filter(received_quantity__lt=F("quantity")).exists()
     new_status = OrderStatus.RECEIVED if complete else OrderStatus.PARTIALLY_RECEIVED
+    ORDERS.check(locked.status, new_status, RECEIPT)
     PurchaseOrder.objects.filter(pk=locked.pk).update(
         status=new_status, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -609,9 +602,9 @@ def inspection_record(
 @transaction.atomic
 def return_ship(*, actor: User | None, supplier_return: SupplierReturn) -> SupplierReturn:
     """The rejected goods left for the supplier; conditional so it is recorded once."""
-    updated = SupplierReturn.objects.filter(pk=supplier_return.pk, status=ReturnStatus.OPEN).update(
-        status=ReturnStatus.SHIPPED
-    )
+    updated = SupplierReturn.objects.filter(
+        pk=supplier_return.pk, status__in=RETURNS.sources(ReturnStatus.SHIPPED, BUYER)
+    ).update(status=ReturnStatus.SHIPPED)
     if not updated:
         raise Conflict(_("This return has been shipped already."), code="already_shipped")
     supplier_return.refresh_from_db()

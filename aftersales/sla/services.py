@@ -50,6 +50,7 @@ from .models import (
     SlaTarget,
 )
 from .timing import past_due_threshold, schedule, share_threshold
+from .transitions import CLOCKS, SYSTEM
 
 NO_DUE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
@@ -442,6 +443,13 @@ def sla_case_opened(
 # --- ending, pausing, resuming ---------------------------------------------------------------
 
 
+def clock_state_to(clock: SlaClock, to: str) -> None:
+    """The one place a clock's state changes in memory (saved by the caller): the step must be
+    in :data:`~aftersales.sla.transitions.CLOCKS`."""
+    CLOCKS.check(clock.state, to, SYSTEM)
+    clock.state = to
+
+
 def _finish(clock: SlaClock, cal: Calendar | None, at: dt.datetime) -> None:
     """Stop a live clock at ``at``: met, or breached when it ended after its due time."""
     if clock.state == ClockState.PAUSED:
@@ -452,7 +460,7 @@ def _finish(clock: SlaClock, cal: Calendar | None, at: dt.datetime) -> None:
     late = clock.due_at is not None and at > clock.due_at
     if late and clock.breached_at is None:
         clock.breached_at = clock.due_at
-    clock.state = ClockState.BREACHED if late else ClockState.MET
+    clock_state_to(clock, ClockState.BREACHED if late else ClockState.MET)
     _save(
         clock,
         cal,
@@ -469,7 +477,7 @@ def _finish(clock: SlaClock, cal: Calendar | None, at: dt.datetime) -> None:
 
 
 def _pause(clock: SlaClock, cal: Calendar | None, at: dt.datetime, reason: str) -> None:
-    clock.state = ClockState.PAUSED
+    clock_state_to(clock, ClockState.PAUSED)
     clock.paused_at = at
     clock.pause_reason = reason
     _save(clock, cal, "state", "paused_at", "pause_reason")
@@ -477,7 +485,7 @@ def _pause(clock: SlaClock, cal: Calendar | None, at: dt.datetime, reason: str) 
 
 def _resume(clock: SlaClock, cal: Calendar | None, at: dt.datetime) -> None:
     _reschedule(clock, cal, until=at)
-    clock.state = ClockState.BREACHED if clock.breached_at else ClockState.RUNNING
+    clock_state_to(clock, ClockState.BREACHED if clock.breached_at else ClockState.RUNNING)
     clock.paused_at = None
     clock.pause_reason = ""
     _save(
@@ -592,7 +600,7 @@ def sla_case_transitioned(
         elif to_status in (Status.CLOSED, Status.CANCELLED, Status.REJECTED) and (
             to_status != Status.REJECTED or clock.kind != TargetKind.VERIFICATION
         ):
-            clock.state = ClockState.CANCELLED
+            clock_state_to(clock, ClockState.CANCELLED)
             clock.paused_at = None
             _save(clock, cal, "state", "paused_at")
             _history(clock, ClockEventKind.CANCELLED, now, actor, status=to_status)
@@ -663,7 +671,7 @@ def _recompute_clock(clock: SlaClock, cal: Calendar | None, now: dt.datetime) ->
     _reschedule(clock, cal, until=None)
     if clock.state == ClockState.BREACHED and clock.due_at and clock.due_at > now:
         # the deadline moved past now (e.g. an estimated day became a working day): not late
-        clock.state = ClockState.RUNNING
+        clock_state_to(clock, ClockState.RUNNING)
         clock.breached_at = None
     _save(
         clock,
@@ -729,7 +737,7 @@ def sla_case_recompute(
     for key, clock in existing.items():
         if key not in seen and clock.state in LIVE_STATES:
             before = _snap(clock)
-            clock.state = ClockState.CANCELLED
+            clock_state_to(clock, ClockState.CANCELLED)
             clock.paused_at = None
             clock.save(update_fields=["state", "paused_at", "updated_at"])
             SlaClock.objects.filter(pk=clock.pk).update(next_check_at=None)

@@ -41,7 +41,7 @@ from .models import (
     SlaClock,
     SlaClockEvent,
 )
-from .services import clock_next_check, clock_threshold
+from .services import clock_next_check, clock_state_to, clock_threshold
 
 TEMPLATE = "sla_escalation"
 
@@ -264,7 +264,7 @@ def _sweep_clocks(now: dt.datetime, batch: int, result: SweepResult) -> None:
                 clock.next_level += 1
             if clock.breached_at is None and clock.due_at <= now:
                 clock.breached_at = clock.due_at
-                clock.state = ClockState.BREACHED
+                clock_state_to(clock, ClockState.BREACHED)
                 breached.append(clock)
         clock.next_check_at = clock_next_check(clock, levels, cal)
         clock.updated_at = now

@@ -58,7 +58,9 @@ class WorkOrder(models.Model):
         blank=True,
         verbose_name=_("asset"),
     )
-    status = models.CharField(_("status"), max_length=20, default="new", db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
     technician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

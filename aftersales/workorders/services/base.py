@@ -17,13 +17,13 @@ from aftersales.accounts.models import User
 from aftersales.cases.choices import CaseType
 from aftersales.cases.models import Case
 from aftersales.core.audit import audit_record
-from aftersales.core.errors import DomainError, InvalidInput, TransitionNotAllowed
+from aftersales.core.errors import DomainError, InvalidInput
 from aftersales.core.versions import require_version, versioned_update
 
 from .. import integrations
 from ..choices import Status
 from ..models import WorkOrder, WorkOrderEvent
-from ..transitions import DISPATCH, REVIEW, SYSTEM, TECH, allowed_steps, find_step
+from ..transitions import DISPATCH, MACHINE, REVIEW, SYSTEM, TECH
 
 ORDER_CHANGED = _lazy(
     "Someone else changed this work order in the meantime. Reload it and try again."
@@ -125,17 +125,7 @@ def workorder_transition(
         )
     require_version(order, expected_version, ORDER_CHANGED)
     sides = {side} if side else sides_of(actor, order)
-    step = find_step(order.status, to_status)
-    if step is None or not (step.by & sides):
-        raise TransitionNotAllowed(
-            _("A work order in status “%(from)s” cannot move to “%(to)s”.")
-            % {"from": Status(order.status).label, "to": Status(to_status).label},
-            detail={
-                "from": order.status,
-                "to": to_status,
-                "allowed": [s.to.value for s in allowed_steps(order.status, sides)],
-            },
-        )
+    step = MACHINE.check(order.status, to_status, sides)
     reason = (reason or "").strip()
     if step.reason_required and not reason:
         raise InvalidInput(_("Give a reason for this change."), code="reason_required")

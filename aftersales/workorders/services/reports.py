@@ -13,7 +13,7 @@ from aftersales.core.versions import versioned_update
 
 from ..choices import ReviewState, Status
 from ..models import WorkOrder
-from ..transitions import REVIEW, TECH
+from ..transitions import REVIEW, REVIEWS, TECH
 from .base import ORDER_CHANGED, event_add, sides_of, workorder_transition
 
 
@@ -30,7 +30,8 @@ def workorder_review(
     technician to correct (the order stays signed off until approved)."""
     comment = (comment or "").strip()
     if approve:
-        return workorder_transition(
+        review_before = order.review_state
+        order = workorder_transition(
             actor=actor,
             order=order,
             to_status=Status.REVIEWED,
@@ -41,6 +42,10 @@ def workorder_review(
             reviewed_by=actor,
             reviewed_at=timezone.now(),
         )
+        # Checked after the status step so that its refusals (not a reviewer, not signed off)
+        # stay the ones callers see; a refusal here still rolls the step back.
+        REVIEWS.check(review_before, ReviewState.APPROVED, REVIEW)
+        return order
     if REVIEW not in sides_of(actor, order):
         raise TransitionNotAllowed(_("You may not review repair reports."))
     if order.status != Status.SIGNED_OFF:
@@ -49,6 +54,7 @@ def workorder_review(
         )
     if not comment:
         raise InvalidInput(_("Say what must be corrected."), code="comment_required")
+    REVIEWS.check(order.review_state, ReviewState.RETURNED, REVIEW)
     versioned_update(
         order,
         expected_version,
@@ -80,7 +86,9 @@ def workorder_report_correct(
     """The technician corrects a returned report; it goes back to the supervisor."""
     if TECH not in sides_of(actor, order):
         raise TransitionNotAllowed(_("Only the technician on this order can correct it."))
-    if order.status != Status.SIGNED_OFF or order.review_state != ReviewState.RETURNED:
+    if order.status != Status.SIGNED_OFF or not REVIEWS.allows(
+        order.review_state, ReviewState.PENDING, TECH
+    ):
         raise Conflict(_("This report was not returned for correction."), code="not_returned")
     values = {
         k: v.strip()

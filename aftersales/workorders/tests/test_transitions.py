@@ -1,0 +1,173 @@
+"""The work-order and report-review tables, step by step: each (from, to, side) is allowed
+exactly when the table lists it for that side, the refusal is the API answer, every state is
+reachable and none is a dead end; the review services take exactly the review table's steps.
+
+Parametrisation ids come from sorted sequences so that parallel collection agrees."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.utils import translation
+
+from aftersales.core.errors import DomainError, TransitionNotAllowed
+from aftersales.workorders import services
+from aftersales.workorders.choices import ReviewState, Status
+from aftersales.workorders.models import WorkOrder
+from aftersales.workorders.transitions import (
+    MACHINE,
+    REVIEW,
+    REVIEWS,
+    SIDES,
+    TABLE,
+    TECH,
+    allowed_steps,
+    find_step,
+)
+
+from .conftest import signature_png, work_until_in_progress
+
+ORDER_STATES = sorted(s.value for s in MACHINE.table)
+
+
+def test_every_status_has_a_row_and_the_field_offers_the_statuses():
+    assert sorted(MACHINE.table) == sorted(Status)
+    assert MACHINE.table == TABLE
+    assert WorkOrder._meta.get_field("status").choices == Status.choices
+    assert MACHINE.sides <= set(SIDES) and REVIEWS.sides <= set(SIDES)
+
+
+@pytest.mark.parametrize("source", ORDER_STATES)
+def test_every_step_from_a_status_is_allowed_or_refused_by_the_table(source):
+    wrong = []
+    for to in sorted(Status.values):
+        # One side at a time, and all at once: a person may be dispatcher and technician.
+        for sides in [{side} for side in sorted(SIDES)] + [set(SIDES)]:
+            step = find_step(source, to)
+            listed = step is not None and bool(step.by & sides)
+            allowed_here = [s.to.value for s in allowed_steps(source, sides)]
+            if listed != (to in allowed_here):
+                wrong.append((to, sorted(sides), "allowed_steps disagrees"))
+            try:
+                MACHINE.check(source, to, sides)
+            except TransitionNotAllowed as exc:
+                if listed:
+                    wrong.append((to, sorted(sides), "refused"))
+                elif exc.detail != {"from": source, "to": to, "allowed": allowed_here}:
+                    wrong.append((to, sorted(sides), exc.detail))
+            else:
+                if not listed:
+                    wrong.append((to, sorted(sides), "allowed"))
+    assert not wrong, wrong
+
+
+def test_the_refusal_names_the_statuses():
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as exc:
+        MACHINE.check("new", "closed", {"dispatch"})
+    assert exc.value.as_dict() == {
+        "code": "transition_not_allowed",
+        "message": "A work order in status “New” cannot move to “Closed”.",
+        "detail": {
+            "from": "new",
+            "to": "closed",
+            "allowed": ["scheduled", "dispatched", "cancelled", "rejected"],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "to", "side"),
+    REVIEWS.moves(),
+    ids=["-".join(move) for move in REVIEWS.moves()],
+)
+def test_every_review_step_is_allowed_or_refused_by_the_table(source, to, side):
+    step = REVIEWS.find_step(source, to)
+    listed = step is not None and side in step.by
+    assert REVIEWS.allows(source, to, side) is listed
+    if listed:
+        assert REVIEWS.check(source, to, side) is step
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            REVIEWS.check(source, to, side)
+
+
+@pytest.mark.parametrize("machine", [MACHINE, REVIEWS], ids=["status", "review"])
+def test_every_state_is_reachable_and_none_is_a_dead_end(machine):
+    assert machine.unreachable() == []
+    assert machine.trapped() == []
+    assert MACHINE.initial == (Status.NEW,)
+    assert REVIEWS.initial == (ReviewState.PENDING,)
+
+
+def _signed_off(order, users, techs, day):
+    wang = techs["wang"]
+    order = work_until_in_progress(order, users["dispatcher"], wang, day)
+    services.workorder_record(
+        actor=wang,
+        order=order,
+        findings="不制冷",
+        fault_cause="缺氟",
+        repair_details="补焊并加氟",
+        result="已加氟",
+        labour_minutes=60,
+    )
+    order.refresh_from_db()
+    services.workorder_sign(
+        actor=wang,
+        order=order,
+        signature=signature_png(),
+        signer_name="张三丰",
+        amount_seen=services.order_totals(order)["chargeable"],
+    )
+    order.refresh_from_db()
+    return services.workorder_complete(actor=wang, order=order)
+
+
+@pytest.mark.django_db
+def test_the_review_services_take_exactly_the_steps_of_the_table(order, users, techs, visit_day):
+    """From every review state of a signed-off order, each review action (approve, return,
+    correct) succeeds exactly when the table lists its step for the acting side; each success
+    is rolled back so the next starts from the same state."""
+    order = _signed_off(order, users, techs, visit_day)
+    assert order.review_state == ReviewState.PENDING  # sign-off opens the review
+    supervisor, wang = users["supervisor"], techs["wang"]
+    actions = [
+        (
+            ReviewState.APPROVED,
+            REVIEW,
+            lambda o: services.workorder_review(actor=supervisor, order=o, approve=True),
+        ),
+        (
+            ReviewState.RETURNED,
+            REVIEW,
+            lambda o: services.workorder_review(
+                actor=supervisor, order=o, approve=False, comment="写清故障原因"
+            ),
+        ),
+        (
+            ReviewState.PENDING,
+            TECH,
+            lambda o: services.workorder_report_correct(
+                actor=wang, order=o, fault_cause="冷媒管接头砂眼"
+            ),
+        ),
+    ]
+    wrong = []
+    for source in sorted(ReviewState.values):
+        for to, side, act in actions:
+            WorkOrder.objects.filter(pk=order.pk).update(
+                status=Status.SIGNED_OFF, review_state=source
+            )
+            order.refresh_from_db()
+            try:
+                with transaction.atomic():
+                    done = act(order)
+                    assert done.review_state == to
+                    transaction.set_rollback(True)
+            except DomainError:
+                taken = False
+            else:
+                taken = True
+            if taken != REVIEWS.allows(source, to, side):
+                wrong.append((source, to, side, taken))
+    assert not wrong, wrong

@@ -3,16 +3,16 @@
 The plain-SQL side of ``intake.py`` is the database's limit for the *same* work as
 ``POST /api/v1/cases``: not a smaller set of rows. A case made through ``case_create`` in the
 prepared database is the template: every row it wrote (the case, its timeline events, audit
-records, service-level clocks and their history, outbox rows, domain events, its search entry,
-the team's round-robin pointer) is read back, and each plain-SQL case writes the same rows with its own
-number, texts, customer, times and ids. What the application decides (routing, due times,
-tokens) is not the database's work: decisions are the template's, and the search tokens of each
-request's texts are computed before the clock starts.
+records, service-level clocks and their history, outbox rows, domain events, its search
+entry, the team's round-robin pointer) is read back, and each plain-SQL case writes the same
+rows with its own number, texts, customer, times and ids. What the application decides
+(routing, due times, tokens) is not the database's work: decisions are the template's, and the
+search tokens of each request's texts are computed before the clock starts.
 
 Per case, in one transaction: the case number (``UPDATE … RETURNING``), the round-robin pointer
 (``UPDATE … RETURNING``), the case row (``INSERT … RETURNING id``, due time included), one
-``INSERT`` per event, audit record, domain event and outbox row, the search entry (``INSERT … ON CONFLICT``),
-and the clocks and their history as one multi-row ``INSERT`` each.
+``INSERT`` per event, audit record, domain event and outbox row, the search entry
+(``INSERT … ON CONFLICT``), and the clocks and their history as one multi-row ``INSERT`` each.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from .models import (
     SlaClockEvent,
 )
 from .services import clock_next_check, clock_state_to, clock_threshold
+from .transitions import DELIVERIES, SYSTEM
 
 TEMPLATE = "sla_escalation"
 
@@ -382,9 +383,11 @@ def _release_held(now: dt.datetime, batch: int, result: SweepResult) -> None:
             clock.state in (ClockState.RUNNING, ClockState.BREACHED)
             or clock.case.priority == Priority.URGENT
         ):
+            DELIVERIES.check(delivery.state, DeliveryState.QUEUED, SYSTEM)
             delivery.state = DeliveryState.QUEUED
             send.append((delivery, clock, delivery.notice.level))
         else:  # met or stopped while the notice waited: no longer worth a message
+            DELIVERIES.check(delivery.state, DeliveryState.SKIPPED, SYSTEM)
             delivery.state = DeliveryState.SKIPPED
         delivery.queued_at = now
     EscalationDelivery.objects.bulk_update(held, ["state", "queued_at"], batch_size=500)

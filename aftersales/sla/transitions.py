@@ -3,7 +3,8 @@
 Clocks move only as a side effect of something else (a case's status, reply or milestone, the
 sweep passing the due time, a recompute), so every step is the system's. The services change a
 clock's state only through :func:`aftersales.sla.services.clock_state_to`, which checks this
-table; the sweep checks it the same way before it writes its batch.
+table; the sweep checks it the same way before it writes its batch. An escalation notice's
+delivery to one recipient (:data:`DELIVERIES`) is released by the sweep alone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from aftersales.core.statemachine import StateMachine, step_to
 
 from .choices import ClockState as C
+from .choices import DeliveryState as D
 
 SYSTEM = "system"
 
@@ -46,5 +48,19 @@ CLOCKS: StateMachine[C] = StateMachine(
         ],
         C.MET: [],
         C.CANCELLED: [],
+    },
+)
+
+# A delivery is held until the recipient's working hours, or queued at once (urgent cases,
+# recipients at work); a held one is queued when the time comes, or skipped when the clock
+# stopped meanwhile.
+DELIVERIES: StateMachine[D] = StateMachine(
+    name="sla_escalation_delivery",
+    states=D,
+    initial=[D.HELD, D.QUEUED],
+    table={
+        D.HELD: [step_to(D.QUEUED, SYSTEM), step_to(D.SKIPPED, SYSTEM)],
+        D.QUEUED: [],
+        D.SKIPPED: [],
     },
 )

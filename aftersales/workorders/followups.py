@@ -30,6 +30,7 @@ from aftersales.core.versions import require_version
 from . import notify
 from .choices import EVALUATION_DIMENSIONS, FollowUpState, Satisfaction, Status
 from .models import FollowUp, WorkOrder
+from .transitions import CALLER, CUSTOMER, FOLLOW_UPS
 
 DIMENSIONS = [code for code, _label in EVALUATION_DIMENSIONS]
 FOLLOWUP_TARGET = Decimal("0.80")
@@ -190,7 +191,7 @@ def followup_record(
             code="caller_is_technician",
         )
     require_version(follow_up, expected_version, FOLLOWUP_CHANGED)
-    if follow_up.state != FollowUpState.DUE:
+    if not FOLLOW_UPS.allowed_steps(follow_up.state, CALLER):
         raise Conflict(_("This follow-up is already finished."), code="followup_finished")
     comments = (comments or "").strip()
     if reached:
@@ -199,8 +200,10 @@ def followup_record(
     attempts = follow_up.attempts + 1
     values: dict[str, Any] = {"attempts": F("attempts") + 1, "reached": False, "caller": actor}
     give_up = attempts >= followup_attempts()
+    to = FollowUpState.SURVEY_SENT if give_up else FollowUpState.DUE
+    FOLLOW_UPS.check(follow_up.state, to, CALLER)
     if give_up:
-        values["state"] = FollowUpState.SURVEY_SENT
+        values["state"] = to
     updated = FollowUp.objects.filter(pk=follow_up.pk, version=follow_up.version).update(
         version=F("version") + 1, **values
     )
@@ -224,7 +227,7 @@ def followup_survey_answer(
     *, follow_up: FollowUp, scores: dict[str, Any], comments: str = ""
 ) -> FollowUp:
     """The customer answers the survey link that replaced an unanswered call."""
-    if follow_up.state == FollowUpState.DONE:
+    if not FOLLOW_UPS.allows(follow_up.state, FollowUpState.DONE, CUSTOMER):
         raise Conflict(_("Thank you, your answer was already recorded."), code="followup_finished")
     _finish(actor=None, follow_up=follow_up, scores=_clean_scores(scores), comments=comments)
     return follow_up

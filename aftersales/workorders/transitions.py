@@ -13,16 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.statemachine import Exit, StateMachine, Step, step_to
 
-from .choices import ReviewState, Status
+from .choices import FollowUpState, ReviewState, Status
 
 DISPATCH = "dispatch"
 TECH = "technician"
 REVIEW = "review"
 SYSTEM = "system"
-SIDES = (DISPATCH, TECH, REVIEW, SYSTEM)
+CALLER = "caller"  # staff making the follow-up call
+CUSTOMER = "customer"  # the customer answering the survey link
+SIDES = (DISPATCH, TECH, REVIEW, SYSTEM, CALLER, CUSTOMER)
 
 __all__ = [
+    "CALLER",
+    "CUSTOMER",
     "DISPATCH",
+    "FOLLOW_UPS",
     "MACHINE",
     "REVIEW",
     "REVIEWS",
@@ -139,5 +144,23 @@ REVIEWS: StateMachine[ReviewState] = StateMachine(
             step_to(ReviewState.APPROVED, REVIEW),
         ],
         ReviewState.APPROVED: [],
+    },
+)
+
+# The follow-up call after a completed order (R3.5, R7.2): each unanswered call is one more
+# attempt, after the last one a survey link goes out; a reached call or the customer's answer
+# to the survey finishes it.
+FOLLOW_UPS: StateMachine[FollowUpState] = StateMachine(
+    name="workorder.follow_up",
+    states=FollowUpState,
+    initial=FollowUpState.DUE,
+    table={
+        FollowUpState.DUE: [
+            step_to(FollowUpState.DUE, CALLER),
+            step_to(FollowUpState.SURVEY_SENT, CALLER),
+            step_to(FollowUpState.DONE, CALLER, CUSTOMER),
+        ],
+        FollowUpState.SURVEY_SENT: [step_to(FollowUpState.DONE, CUSTOMER)],
+        FollowUpState.DONE: [],
     },
 )

@@ -11,10 +11,13 @@ from django.db import transaction
 from django.utils import translation
 
 from aftersales.core.errors import DomainError, TransitionNotAllowed
-from aftersales.workorders import services
-from aftersales.workorders.choices import ReviewState, Status
-from aftersales.workorders.models import WorkOrder
+from aftersales.workorders import followups, services
+from aftersales.workorders.choices import FollowUpState, ReviewState, Status
+from aftersales.workorders.models import FollowUp, WorkOrder
 from aftersales.workorders.transitions import (
+    CALLER,
+    CUSTOMER,
+    FOLLOW_UPS,
     MACHINE,
     REVIEW,
     REVIEWS,
@@ -34,7 +37,8 @@ def test_every_status_has_a_row_and_the_field_offers_the_statuses():
     assert sorted(MACHINE.table) == sorted(Status)
     assert MACHINE.table == TABLE
     assert WorkOrder._meta.get_field("status").choices == Status.choices
-    assert MACHINE.sides <= set(SIDES) and REVIEWS.sides <= set(SIDES)
+    for machine in (MACHINE, REVIEWS, FOLLOW_UPS):
+        assert machine.sides <= set(SIDES)
 
 
 @pytest.mark.parametrize("source", ORDER_STATES)
@@ -75,28 +79,35 @@ def test_the_refusal_names_the_statuses():
     }
 
 
+SMALL = {"review": REVIEWS, "follow_up": FOLLOW_UPS}
+SMALL_MOVES = sorted((name, *move) for name, machine in SMALL.items() for move in machine.moves())
+
+
 @pytest.mark.parametrize(
-    ("source", "to", "side"),
-    REVIEWS.moves(),
-    ids=["-".join(move) for move in REVIEWS.moves()],
+    ("name", "source", "to", "side"), SMALL_MOVES, ids=["-".join(m) for m in SMALL_MOVES]
 )
-def test_every_review_step_is_allowed_or_refused_by_the_table(source, to, side):
-    step = REVIEWS.find_step(source, to)
+def test_every_review_and_follow_up_step_is_allowed_or_refused_by_the_table(name, source, to, side):
+    machine = SMALL[name]
+    step = machine.find_step(source, to)
     listed = step is not None and side in step.by
-    assert REVIEWS.allows(source, to, side) is listed
+    assert machine.allows(source, to, side) is listed
     if listed:
-        assert REVIEWS.check(source, to, side) is step
+        assert machine.check(source, to, side) is step
     else:
         with pytest.raises(TransitionNotAllowed):
-            REVIEWS.check(source, to, side)
+            machine.check(source, to, side)
 
 
-@pytest.mark.parametrize("machine", [MACHINE, REVIEWS], ids=["status", "review"])
+@pytest.mark.parametrize(
+    "machine", [MACHINE, REVIEWS, FOLLOW_UPS], ids=["status", "review", "follow_up"]
+)
 def test_every_state_is_reachable_and_none_is_a_dead_end(machine):
     assert machine.unreachable() == []
     assert machine.trapped() == []
     assert MACHINE.initial == (Status.NEW,)
     assert REVIEWS.initial == (ReviewState.PENDING,)
+    assert FOLLOW_UPS.initial == (FollowUpState.DUE,)
+    assert FollowUp._meta.get_field("state").default == FollowUpState.DUE
 
 
 def _signed_off(order, users, techs, day):
@@ -170,4 +181,52 @@ def test_the_review_services_take_exactly_the_steps_of_the_table(order, users, t
                 taken = True
             if taken != REVIEWS.allows(source, to, side):
                 wrong.append((source, to, side, taken))
+    assert not wrong, wrong
+
+
+@pytest.mark.django_db
+def test_the_follow_up_services_take_exactly_the_steps_of_the_table(
+    order, users, techs, visit_day, settings
+):
+    """From every state of the follow-up, each way of recording it (an unanswered call, the
+    last unanswered call, a reached call, the customer's survey answer) succeeds exactly when
+    the table lists its step for that side; each success is rolled back."""
+    settings.WORKORDER_FOLLOWUP_ATTEMPTS = 2
+    order = _signed_off(order, users, techs, visit_day)
+    follow_up = order.follow_up
+    caller = users["supervisor"]
+    scores = {code: 4 for code in followups.DIMENSIONS}
+    actions = [
+        ("call-unanswered", 0, FollowUpState.DUE, CALLER, dict(actor=caller, reached=False)),
+        ("call-last", 1, FollowUpState.SURVEY_SENT, CALLER, dict(actor=caller, reached=False)),
+        (
+            "call-reached",
+            0,
+            FollowUpState.DONE,
+            CALLER,
+            dict(actor=caller, reached=True, scores=scores),
+        ),
+        ("survey", 0, FollowUpState.DONE, CUSTOMER, dict(scores=scores)),
+    ]
+    wrong = []
+    for source in sorted(FollowUpState.values):
+        for name, attempts, to, side, kwargs in actions:
+            FollowUp.objects.filter(pk=follow_up.pk).update(state=source, attempts=attempts)
+            follow_up.refresh_from_db()
+            service = (
+                followups.followup_survey_answer
+                if side == CUSTOMER
+                else (followups.followup_record)
+            )
+            try:
+                with transaction.atomic():
+                    done = service(follow_up=follow_up, **kwargs)
+                    assert done.state == to, name
+                    transaction.set_rollback(True)
+            except DomainError:
+                taken = False
+            else:
+                taken = True
+            if taken != FOLLOW_UPS.allows(source, to, side):
+                wrong.append((source, name, taken))
     assert not wrong, wrong

@@ -73,6 +73,7 @@ check: lint ## what CI checks before the tests
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy aftersales/*/services.py aftersales/*/services/ aftersales/core/*.py
 
 fuzz: setup ## schemathesis against the served OpenAPI schema
 	$(PY) bench/fuzz.py

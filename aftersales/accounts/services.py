@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record
 
 from .models import ApiKey, Department, ServiceCenter, Team, User
@@ -105,7 +106,7 @@ def apikey_create(*, actor: User | None, name: str, role: str) -> tuple[ApiKey, 
         hashed_key=_hash_key(secret),
         user=user,
         role=role,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_or_none(actor),
     )
     audit_record(actor=actor, action="apikey.create", obj=key, after={"name": name, "role": role})
     return key, f"{prefix}.{secret}"

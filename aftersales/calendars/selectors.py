@@ -1,12 +1,14 @@
-"""Reads of working calendars: lists, a year's overrides, the missing-year warning, and the
-working-time questions the command line, the API and the "try it" page ask (one place, so they
-answer alike and refuse bad input with the same messages)."""
+"""Reads of working calendars: which calendar a person or team works by, lists, a year's
+overrides, the missing-year warning, and the working-time questions the command line, the API
+and the "try it" page ask (one place, so they answer alike and refuse bad input with the same
+messages)."""
 
 from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, QuerySet
@@ -22,6 +24,81 @@ from .models import CalendarDay, CalendarYear, Weekday, WorkingCalendar
 from .worktime import Calendar, Duration, UnknownYear
 
 WARNING_FROM = (12, 1)  # month, day: from 1 December the next year must be there
+
+
+# --- whose calendar -------------------------------------------------------------------------
+# One rule for "which working calendar does this person use": the calendar of their first team
+# (by team name) that has one, else their service center's, else the company's. A team works by
+# its own calendar, else its service center's, else the company's. SLA clocks, routing's
+# availability, the dispatch board and the escalation sweep all ask here.
+
+TEAM_ORDER = ("team__name", "pk")
+
+
+def calendar_for_team(team: Any) -> WorkingCalendar:
+    """The team's own calendar, else its service center's, else the company's."""
+    if team is not None:
+        own = WorkingCalendar.objects.filter(team=team).first()
+        if own is not None:
+            return own
+        center_id = getattr(team, "service_center_id", None)
+        if center_id:
+            center = WorkingCalendar.objects.filter(service_center_id=center_id).first()
+            if center is not None:
+                return center
+    return services.calendar_default()
+
+
+def calendar_for_user(user: Any) -> WorkingCalendar:
+    """The calendar one person works by (the rule above; :func:`calendar_ids_for_users` is the
+    same rule for many people at once)."""
+    if user is not None and getattr(user, "pk", None):
+        own = WorkingCalendar.objects.filter(team__members=user).order_by(*TEAM_ORDER).first()
+        if own is not None:
+            return own
+        if getattr(user, "service_center_id", None):
+            center = WorkingCalendar.objects.filter(
+                service_center_id=user.service_center_id
+            ).first()
+            if center is not None:
+                return center
+    return services.calendar_default()
+
+
+def calendar_ids_for_users(users: list[Any]) -> dict[int, int]:
+    """The stored calendar id each user works by, by the rule of :func:`calendar_for_user`, in
+    at most three queries however many users."""
+    ids = {u.pk for u in users}
+    chosen: dict[int, int] = {}
+    for member, calendar_id in (
+        WorkingCalendar.objects.filter(team__members__in=ids)
+        .order_by(*TEAM_ORDER)
+        .values_list("team__members", "pk")
+    ):
+        if member in ids:
+            chosen.setdefault(member, calendar_id)
+    centers = {
+        u.service_center_id
+        for u in users
+        if u.pk not in chosen and getattr(u, "service_center_id", None)
+    }
+    by_center: dict[int | None, int] = dict(
+        WorkingCalendar.objects.filter(service_center_id__in=centers).values_list(
+            "service_center_id", "pk"
+        )
+    )
+    default_id = None
+    for user in users:
+        if user.pk in chosen:
+            continue
+        center_id = getattr(user, "service_center_id", None)
+        if center_id in by_center:
+            chosen[user.pk] = by_center[center_id]
+            continue
+        if default_id is None:
+            default_id = services.calendar_default().pk
+        chosen[user.pk] = default_id
+    return chosen
 
 
 def calendar_list() -> QuerySet[WorkingCalendar]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import InvalidInput, VersionConflict
 
@@ -170,38 +171,6 @@ def calendar_default() -> WorkingCalendar:
     return calendar or calendar_seed_default()
 
 
-def calendar_for_team(team: Any) -> WorkingCalendar:
-    """The team's own calendar, else its service center's, else the company's."""
-    if team is not None:
-        own = WorkingCalendar.objects.filter(team=team).first()
-        if own is not None:
-            return own
-        center_id = getattr(team, "service_center_id", None)
-        if center_id:
-            center = WorkingCalendar.objects.filter(service_center_id=center_id).first()
-            if center is not None:
-                return center
-    return calendar_default()
-
-
-def calendar_for_user(user: Any) -> WorkingCalendar:
-    """The calendar of the user's first team that has one, else their service center's, else
-    the company's."""
-    if user is not None and getattr(user, "pk", None):
-        own = (
-            WorkingCalendar.objects.filter(team__members=user).order_by("team__name", "pk").first()
-        )
-        if own is not None:
-            return own
-        if getattr(user, "service_center_id", None):
-            center = WorkingCalendar.objects.filter(
-                service_center_id=user.service_center_id
-            ).first()
-            if center is not None:
-                return center
-    return calendar_default()
-
-
 def staff_absent(user: Any, start: dt.datetime, end: dt.datetime) -> bool:
     """Whether ``user`` is away at any moment of ``[start, end)``."""
     return StaffAbsence.objects.filter(user=user, start__lt=end, end__gt=start).exists()
@@ -264,7 +233,8 @@ def compile_calendar(calendar: WorkingCalendar) -> Calendar:
     for row in calendar.weekly_intervals.order_by("weekday", "start"):
         weekly.setdefault(row.weekday, []).append((row.start, row.end))
     standard = next((weekly[wd] for wd in range(7) if weekly.get(wd)), [])
-    sources = [calendar.holidays_from, calendar] if calendar.holidays_from_id else [calendar]
+    holidays = calendar.holidays_from if calendar.holidays_from_id else None
+    sources = [holidays, calendar] if holidays is not None else [calendar]
     overrides: dict[dt.date, list[tuple[dt.time, dt.time]]] = {}
     years: set[int] = set()
     for source in sources:
@@ -552,10 +522,10 @@ def calendar_year_mark(
     row, created = CalendarYear.objects.get_or_create(
         calendar=calendar,
         year=year,
-        defaults={"source": source, "entered_by": _user(actor), "note": note[:200]},
+        defaults={"source": source, "entered_by": actor_or_none(actor), "note": note[:200]},
     )
     if not created:
-        row.source, row.entered_by, row.note = source, _user(actor), note[:200]
+        row.source, row.entered_by, row.note = source, actor_or_none(actor), note[:200]
         row.entered_at = timezone.now()
         row.save()
     audit_record(
@@ -585,10 +555,6 @@ def calendar_year_unmark(
         before={"year": year, "source": row.source},
     )
     row.delete()
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # -- imports ----------------------------------------------------------------------------------
@@ -706,7 +672,7 @@ def _apply_rows(
     for row in report.rows:
         if row.error:
             continue
-        old = existing.get(row.date)
+        old = existing.get(row.date)  # type: ignore[arg-type]  # a row without an error has a date
         if old is None:
             row.action = "create"
         elif (old.kind, old.name, old.intervals) == (row.kind, row.name, to_json(row.intervals)):
@@ -721,7 +687,7 @@ def _apply_rows(
             continue
         CalendarDay.objects.update_or_create(
             calendar=calendar,
-            date=row.date,
+            date=row.date,  # type: ignore[misc]  # the rows were checked: each has a date
             defaults={
                 "kind": row.kind,
                 "name": row.name,
@@ -730,14 +696,15 @@ def _apply_rows(
             },
         )
     for year in report.years:
-        row, created = CalendarYear.objects.get_or_create(
+        known, created = CalendarYear.objects.get_or_create(
             calendar=calendar,
             year=year,
-            defaults={"source": source, "entered_by": _user(actor)},
+            defaults={"source": source, "entered_by": actor_or_none(actor)},
         )
         if not created:
-            row.source, row.entered_by, row.entered_at = source, _user(actor), timezone.now()
-            row.save()
+            known.source, known.entered_by = source, actor_or_none(actor)
+            known.entered_at = timezone.now()
+            known.save()
     audit_record(
         actor=actor,
         action=f"calendar.import_{source}",
@@ -808,7 +775,11 @@ def staff_absence_create(
     if end <= start:
         raise InvalidInput(_("The absence must end after it starts."), detail={"field": "end"})
     absence = StaffAbsence.objects.create(
-        user=user, start=start, end=end, reason=reason.strip()[:200], created_by=_user(actor)
+        user=user,
+        start=start,
+        end=end,
+        reason=reason.strip()[:200],
+        created_by=actor_or_none(actor),
     )
     audit_record(
         actor=actor,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError, InvalidInput
+from aftersales.core.forms import add_domain_error
 
 from . import chinese_days, selectors, services
 from .forms import (
@@ -33,11 +34,6 @@ from .models import CalendarDay, StaffAbsence, WorkingCalendar
 
 VIEW = "calendars.view_workingcalendar"
 MANAGE = "calendars.manage_calendar"
-
-
-def _add_error(form, exc: DomainError) -> None:
-    field = exc.detail.get("field") if isinstance(exc.detail, dict) else None
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _calendar(code: str) -> WorkingCalendar:
@@ -87,7 +83,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
                     tz=data["timezone"],
                 )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Calendar “%s” created.") % calendar.name)
                 return redirect("calendars:calendar_detail", code=calendar.code)
@@ -150,7 +146,7 @@ def weekly_edit(request: HttpRequest, code: str) -> HttpResponse:
                 expected_version=_version(form),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Weekly working hours saved."))
             return redirect("calendars:calendar_detail", code=calendar.code)
@@ -197,7 +193,7 @@ def day_edit(request: HttpRequest, code: str) -> HttpResponse:
                 expected_version=_version(form),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("%s saved.") % data["date"].isoformat())
             url = f"{calendar_url(calendar)}?year={data['date'].year}"
@@ -265,7 +261,7 @@ def try_add(request: HttpRequest, code: str) -> HttpResponse:
                 calendar, form.cleaned_data["start"], form.cleaned_data["duration"], estimate=True
             )
         except DomainError as exc:
-            _add_error(form, exc if exc.detail else InvalidInput(exc.message))
+            add_domain_error(form, exc if exc.detail else InvalidInput(exc.message))
     context = {
         "calendar": calendar,
         "form": form,
@@ -343,7 +339,7 @@ def calendar_import(request: HttpRequest, code: str) -> HttpResponse:
                         complete_years=data["complete_years"],
                     )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
         if report is None or not report.ok:
             status = 422
         elif not report.dry_run:
@@ -396,7 +392,7 @@ def absence_list(request: HttpRequest) -> HttpResponse:
                     reason=data["reason"],
                 )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Absence of %s recorded.") % data["user"])
                 return redirect("calendars:absence_list")

@@ -6,6 +6,7 @@ and are sent after commit.
 
 from __future__ import annotations
 
+from aftersales.customers.selectors import customer_email
 from aftersales.notifications.models import Channel
 from aftersales.notifications.services import notification_queue
 
@@ -26,23 +27,12 @@ CUSTOMER_STATUSES = {
 }
 
 
-def _customer_address(case: Case) -> str:
-    customer = case.customer
-    if customer.email:
-        return customer.email
-    if case.contact_id and case.contact and case.contact.email:
-        return case.contact.email
-    if customer.user_id and customer.user and customer.user.email:
-        return customer.user.email
-    return ""
-
-
 def _to_customer(case: Case, template: str, **context) -> None:
     customer = case.customer
     notification_queue(
         channel=Channel.EMAIL,
         template=template,
-        recipient=_customer_address(case),
+        recipient=customer_email(customer, case.contact if case.contact_id else None),
         recipient_user=customer.user,
         language=customer.preferred_language,
         case=case,

@@ -12,11 +12,14 @@ from typing import Protocol, TypeVar
 
 
 class Actor(Protocol):
-    """Anything a service can be told acted: only whether it is a signed-in person matters
-    to the kernel; domain services that ask more (roles, team) type their actor as the user."""
+    """Anything a service can be told acted (a user, signed in or anonymous): the kernel asks
+    only whether it is a signed-in person and what it is called. Domain services that ask
+    more (roles, team) type their actor as the user model instead."""
 
     @property
     def is_authenticated(self) -> bool: ...
+
+    def get_username(self) -> str: ...
 
 
 UserT = TypeVar("UserT")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from .actors import actor_or_none
+from .actors import Actor, actor_or_none
 from .models import AuditLog
 from .request_context import client_ip
 from .rows import insert_row
@@ -34,7 +34,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
@@ -49,12 +49,13 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
         object_repr = object_repr or str(obj)[:200]
-    user = actor_or_none(actor)
+    # The column holds the accounts app's user model, which the kernel does not name.
+    user: Any = actor_or_none(actor)
     label = ""
     if user is not None:
         label = user.get_username()
     elif actor is not None and hasattr(actor, "label"):
-        label = str(actor.label)
+        label = str(actor.label)  # a stand-in for the system that names itself
     return insert_row(
         AuditLog(
             actor=user,

@@ -1,4 +1,5 @@
-"""Reads of customers and assets, already restricted to what the user may see."""
+"""Reads of customers and assets, already restricted to what the user may see, and how a
+customer is reached."""
 
 from __future__ import annotations
 
@@ -12,6 +13,19 @@ from aftersales.core.errors import InvalidInput
 
 from .models import Asset, Contact, Customer, ProductModel
 from .phones import normalize_phone
+
+
+def customer_email(customer: Customer, contact: Contact | None = None) -> str:
+    """The e-mail address that reaches ``customer`` — one rule for every message sent to a
+    customer: their own address, else that of the contact the matter is about, else their
+    portal account's; ``""`` when none is known (the message is then recorded, not sent)."""
+    if customer.email:
+        return customer.email
+    if contact is not None and contact.email:
+        return contact.email
+    if customer.user_id and customer.user and customer.user.email:
+        return customer.user.email
+    return ""
 
 
 def customer_visible_q(user: User) -> Q | None:

@@ -12,14 +12,22 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
-from aftersales.core.audit import audit_record, diff, model_snapshot
+from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
-from aftersales.core.versions import require_version, versioned_update
+from aftersales.core.versions import BOOKKEEPING, model_update
 from aftersales.search.indexing import index_asset, index_customer
 
 from .choices import CustomerKind, CustomerTier
 from .models import Address, Asset, Contact, Customer, ProductModel
 from .phones import mask_phone, normalize_phone
+
+# What an edit may change; contacts and addresses have their own services.
+CUSTOMER_EDITABLE = frozenset(
+    {"name", "company_name", "email", "tier", "kind", "preferred_language", "notes"}
+)
+ASSET_EDITABLE = frozenset(
+    {"serial_number", "vin", "plate_number", "purchase_date", "invoice_number"}
+)
 
 
 def _check_choice(value: str, choices: Any, field: str) -> None:
@@ -79,31 +87,29 @@ def customer_update(
     *, actor: User, customer: Customer, expected_version: int | None = None, **changes: Any
 ) -> Customer:
     """Change a customer's own fields (not contacts), refusing a stale editor."""
-    allowed = {"name", "company_name", "email", "tier", "kind", "preferred_language", "notes"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
-            code="field_not_editable",
-        )
-    require_version(customer, expected_version)
-    if "tier" in changes:
-        _check_choice(changes["tier"], CustomerTier, "tier")
-    if "kind" in changes:
-        _check_choice(changes["kind"], CustomerKind, "kind")
-    if "name" in changes:
-        changes["name"] = (changes["name"] or "").strip()
-        if not changes["name"]:
-            raise InvalidInput(_("Enter the customer's name."), code="name_required")
-    before = model_snapshot(customer)
-    values = {k: v for k, v in changes.items() if before.get(k) != v}
-    if not values:
+
+    def clean(values: dict[str, Any]) -> dict[str, Any]:
+        if "tier" in values:
+            _check_choice(values["tier"], CustomerTier, "tier")
+        if "kind" in values:
+            _check_choice(values["kind"], CustomerKind, "kind")
+        if "name" in values:
+            values["name"] = (values["name"] or "").strip()
+            if not values["name"]:
+                raise InvalidInput(_("Enter the customer's name."), code="name_required")
+        return values
+
+    customer, b, a = model_update(
+        customer,
+        expected_version=expected_version,
+        editable=CUSTOMER_EDITABLE,
+        changes=changes,
+        clean=clean,
+        only_changed=True,
+        quiet=BOOKKEEPING,
+    )
+    if not a:
         return customer
-    versioned_update(customer, expected_version, **values)
-    b, a = diff(before, model_snapshot(customer))
-    for key in ("version", "updated_at"):
-        b.pop(key, None)
-        a.pop(key, None)
     audit_record(actor=actor, action="customer.update", obj=customer, before=b, after=a)
     index_customer(customer)
     return customer
@@ -226,39 +232,37 @@ def asset_update(
     *, actor: User, asset: Asset, expected_version: int | None = None, **changes: Any
 ) -> Asset:
     """Change a product's identifiers or purchase date; warranty ends are derived again."""
-    allowed = {"serial_number", "vin", "plate_number", "purchase_date", "invoice_number"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
-            code="field_not_editable",
-        )
-    require_version(asset, expected_version)
-    _clean_identifiers(changes)
-    if changes.get("purchase_date") and changes["purchase_date"] > timezone.localdate():
-        raise InvalidInput(_("The purchase date is in the future."), code="purchase_date_future")
-    before = model_snapshot(asset)
-    draft = Asset(**{f.attname: getattr(asset, f.attname) for f in Asset._meta.concrete_fields})
-    for key, value in changes.items():
-        setattr(draft, key, value)
-    draft.derive_warranty()
-    values = {
-        k: getattr(draft, k)
-        for k in [*changes, "warranty_end", "main_parts_warranty_end"]
-        if before.get(k) != getattr(draft, k)
-    }
-    if not values:
-        return asset
+
+    def clean(values: dict[str, Any]) -> dict[str, Any]:
+        _clean_identifiers(values)
+        if values.get("purchase_date") and values["purchase_date"] > timezone.localdate():
+            raise InvalidInput(
+                _("The purchase date is in the future."), code="purchase_date_future"
+            )
+        # The warranty ends follow from the changed fields: work them out on a copy.
+        draft = Asset(**{f.attname: getattr(asset, f.attname) for f in Asset._meta.concrete_fields})
+        for key, value in values.items():
+            setattr(draft, key, value)
+        draft.derive_warranty()
+        return {k: getattr(draft, k) for k in [*values, "warranty_end", "main_parts_warranty_end"]}
+
     try:
         with transaction.atomic():
-            versioned_update(asset, expected_version, **values)
+            asset, b, a = model_update(
+                asset,
+                expected_version=expected_version,
+                editable=ASSET_EDITABLE,
+                changes=changes,
+                clean=clean,
+                only_changed=True,
+                quiet=BOOKKEEPING,
+            )
     except IntegrityError as exc:
         raise Conflict(
             _("This serial number or VIN is already registered."), code="duplicate_asset"
         ) from exc
-    b, a = diff(before, model_snapshot(asset))
-    b.pop("version", None)
-    a.pop("version", None)
+    if not a:
+        return asset
     audit_record(actor=actor, action="asset.update", obj=asset, before=b, after=a)
     index_asset(asset)
     return asset

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.cases.selectors import case_list
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import add_domain_error
 
 from . import selectors, services
 from .forms import AssetForm, CustomerSearchForm, RevealForm
@@ -89,8 +90,7 @@ def asset_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             status = exc.status_code
-            field = AssetForm.ERROR_FIELDS.get(exc.code)
-            form.add_error(field, str(exc.message))
+            add_domain_error(form, exc, AssetForm.ERROR_FIELDS)
         else:
             message = _("Product “%s” registered.") % asset
             if not _is_htmx(request):

@@ -219,6 +219,11 @@ class Movement(models.Model):
     stock; the sum of ``reserved_delta`` is its reserved stock.
     """
 
+    # Not columns: the stock services set them on a movement they just wrote, for the answer
+    # and the low-stock check, so neither needs another query.
+    wo_number: str | None
+    available_after: Decimal
+
     kind = models.CharField(_("kind"), max_length=15, choices=MovementKind.choices)
     part = models.ForeignKey(
         Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="movements"

@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, diff, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
 from aftersales.core.versions import require_version, versioned_update
@@ -92,6 +93,11 @@ def _money(value: Any, label: str) -> Decimal:
 
 
 def _clean_part_values(values: dict[str, Any], *, whole: bool) -> dict[str, Any]:
+def _verbose_name(model: type[Model], name: str) -> str:
+    # ``get_field`` may also answer a reverse relation, which has no verbose name.
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
     """Check the shape of catalog values; raise InvalidInput with the field's name."""
     out = dict(values)
     for key in ("code", "name"):
@@ -99,8 +105,7 @@ def _clean_part_values(values: dict[str, Any], *, whole: bool) -> dict[str, Any]
             out[key] = str(out[key] or "").strip()
             if not out[key]:
                 raise InvalidInput(
-                    _("%(field)s is required.")
-                    % {"field": str(Part._meta.get_field(key).verbose_name)},
+                    _("%(field)s is required.") % {"field": _verbose_name(Part, key)},
                     detail={"field": key},
                 )
     if "code" in out and not CODE_RE.match(out["code"]):
@@ -117,19 +122,18 @@ def _clean_part_values(values: dict[str, Any], *, whole: bool) -> dict[str, Any]
         raise InvalidInput(_("Unknown stock class “%(value)s”.") % {"value": out["stock_class"]})
     for key in ("standard_cost", "list_price"):
         if key in out:
-            out[key] = _money(out[key], str(Part._meta.get_field(key).verbose_name))
+            out[key] = _money(out[key], _verbose_name(Part, key))
     for key in ("reorder_point", "safety_stock"):
         if key in out:
             qty = to_quantity(out[key])
             if qty < 0:
                 raise InvalidInput(
-                    _("%(field)s must not be negative.")
-                    % {"field": str(Part._meta.get_field(key).verbose_name)}
+                    _("%(field)s must not be negative.") % {"field": _verbose_name(Part, key)}
                 )
             if whole and qty != qty.to_integral_value():
                 raise InvalidInput(
                     _("%(field)s must be a whole number for this unit.")
-                    % {"field": str(Part._meta.get_field(key).verbose_name)}
+                    % {"field": _verbose_name(Part, key)}
                 )
             out[key] = qty
     if "lead_time_days" in out:
@@ -281,8 +285,7 @@ def _clean_location(values: dict[str, Any], *, instance: Location | None = None)
             out[key] = str(out[key] or "").strip()
             if not out[key]:
                 raise InvalidInput(
-                    _("%(field)s is required.")
-                    % {"field": str(Location._meta.get_field(key).verbose_name)}
+                    _("%(field)s is required.") % {"field": _verbose_name(Location, key)}
                 )
     if "code" in out and not CODE_RE.match(out["code"]):
         raise InvalidInput(
@@ -500,7 +503,7 @@ def _record(
         unit_cost=part.standard_cost if unit_cost is None else unit_cost,
         reason=(reason or "")[:300],
         reference=(reference or "")[:100],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_or_none(actor),
     )
     movement.wo_number = getattr(work_order, "number", None)
     movement.available_after = on_hand - reserved
@@ -813,7 +816,7 @@ def reservation_create(
         location=location,
         work_order=work_order,
         quantity=qty,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_or_none(actor),
     )
     _low_stock_check(part, actor=actor)
     return reservation

@@ -34,16 +34,6 @@ ERROR_FIELDS = {
 }
 
 
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's error on the field it concerns, or on the form as a whole."""
-    field = ERROR_FIELDS.get(exc.code)
-    if field is None and exc.code.startswith("attachment_"):
-        field = "files"
-    if field not in form.fields:
-        field = None
-    form.add_error(field, str(exc.message))
-
-
 def _style(form: forms.Form) -> None:
     """Bootstrap classes on every widget, so templates only lay fields out."""
     for field in form.fields.values():

@@ -28,17 +28,18 @@ from aftersales.cases.choices import Channel, EventKind, Status
 from aftersales.cases.models import Case
 from aftersales.cases.transitions import CUSTOMER, allowed_steps
 from aftersales.core.errors import DomainError, InvalidInput
+from aftersales.core.forms import add_domain_error
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
 
 from .forms import (
+    ERROR_FIELDS,
     CaseNewForm,
     ConfirmForm,
     RatingForm,
     ReplyForm,
     SignupForm,
-    add_domain_error,
     chosen_type,
     portal_extra_form,
 )
@@ -118,7 +119,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 consent_marketing=data["consent_marketing"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, ERROR_FIELDS)
         else:
             login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
@@ -202,7 +203,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                         files=data["files"],
                     )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_domain_error(form, exc, ERROR_FIELDS)
             else:
                 messages.success(
                     request,
@@ -325,7 +326,7 @@ def case_reply(request: HttpRequest, number: str) -> HttpResponse:
                 files=form.cleaned_data["files"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, ERROR_FIELDS)
         else:
             if not request.htmx:
                 messages.success(request, _("Your message was sent."))
@@ -352,7 +353,7 @@ def case_confirm(request: HttpRequest, number: str) -> HttpResponse:
                 expected_version=data["version"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, ERROR_FIELDS)
             case.refresh_from_db()
         else:
             messages.success(request, _confirm_message(case.status))
@@ -375,7 +376,7 @@ def case_rate(request: HttpRequest, number: str) -> HttpResponse:
                 feedback=form.cleaned_data["feedback"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, ERROR_FIELDS)
         else:
             messages.success(request, _("Thank you for your rating."))
             return redirect("portal:case_detail", number=case.number)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDeniedError
 from aftersales.customers.choices import CustomerTier
@@ -114,7 +115,7 @@ def price_change_request(
         old_value=old,
         new_value=new,
         reason=reason[:500],
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        requested_by=actor_or_none(actor),
     )
     audit_record(
         actor=actor,
@@ -183,7 +184,7 @@ def price_change_decide(
         pk=change.pk, status__in=PRICE_CHANGES.sources(status, APPROVER)
     ).update(
         status=status,
-        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_by=actor_or_none(actor),
         decided_at=timezone.now(),
         decision_note=(note or "")[:500],
     )

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.cases.choices import CaseType, Channel, Priority
 from aftersales.cases.models import Case
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record
 from aftersales.core.errors import Conflict, InvalidInput
+from aftersales.customers.selectors import customer_email
 from aftersales.notifications.models import Channel as NoteChannel
 from aftersales.notifications.services import notification_queue
 from aftersales.parts.models import Batch
@@ -34,7 +36,7 @@ def batch_mark_defective(*, actor: User | None, batch: Batch, reason: str) -> Ba
     updated = Batch.objects.filter(pk=batch.pk, defective=False).update(
         defective=True,
         defective_reason=reason,
-        marked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        marked_by=actor_or_none(actor),
         marked_at=now,
     )
     if not updated:
@@ -50,14 +52,6 @@ def batch_mark_defective(*, actor: User | None, batch: Batch, reason: str) -> Ba
         reason=reason,
     )
     return batch
-
-
-def _customer_address(customer) -> str:
-    if customer.email:
-        return customer.email
-    if customer.user_id and customer.user.email:
-        return customer.user.email
-    return ""
 
 
 @transaction.atomic
@@ -88,7 +82,7 @@ def recall_open_cases(*, actor: User | None, batch: Batch) -> list[Case]:
                 marker = RecallCase.objects.create(
                     batch=batch,
                     customer=customer,
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    created_by=actor_or_none(actor),
                 )
                 case = case_create(
                     actor=actor,
@@ -120,7 +114,7 @@ def recall_open_cases(*, actor: User | None, batch: Batch) -> list[Case]:
         notification_queue(
             channel=NoteChannel.EMAIL,
             template="batch_recall",
-            recipient=_customer_address(customer),
+            recipient=customer_email(customer),
             recipient_user=customer.user,
             language=customer.preferred_language,
             case=case,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.cases.attachments import sniff_upload
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, diff, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed, VersionConflict
 from aftersales.core.versions import RECORD_CHANGED, require_version, versioned_update
@@ -48,10 +49,6 @@ SUPPLIER_FIELDS = ["code", "name", "tax_id", "address", "active", "notes", "vers
 ORDER_FIELDS = ["number", "supplier", "status", "ordered_at", "promised_date", "notes", "version"]
 MAX_LINES = 200
 MAX_PHOTOS = 10
-
-
-def _user(actor: Any) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def quantity_clean(
@@ -235,7 +232,7 @@ def supplier_rate(
     if not 1 <= score <= 5:
         raise InvalidInput(_("The rating is a whole number from 1 to 5."), code="invalid_rating")
     rating = SupplierRating.objects.create(
-        supplier=supplier, score=score, comment=comment[:500], rated_by=_user(actor)
+        supplier=supplier, score=score, comment=comment[:500], rated_by=actor_or_none(actor)
     )
     audit_record(
         actor=actor,
@@ -306,7 +303,7 @@ def order_create(
         supplier=supplier,
         promised_date=promised_date,
         notes=notes,
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
         created_at=now,
         updated_at=now,
     )
@@ -405,7 +402,7 @@ def receipt_create(
         location=location,
         received_at=received_at,
         delivery_note=delivery_note[:60],
-        received_by=_user(actor),
+        received_by=actor_or_none(actor),
     )
     recorded = []
     for i, line in enumerate(lines):
@@ -495,7 +492,7 @@ def _save_photos(*, inspection: Inspection, files: list[UploadedFile]) -> list[I
             inspection=inspection,
             original_name=(upload.name or "photo")[:200],
             content_type=content_type,
-            size=upload.size,
+            size=upload.size,  # type: ignore[misc]  # a received upload knows its size
         )
         photo.file.save(f"{uuid.uuid4().hex}.{ext}", upload, save=False)
         photo.save()
@@ -544,7 +541,7 @@ def inspection_record(
                 accepted_quantity=ok,
                 rejected_quantity=bad,
                 defect_description=description,
-                inspected_by=_user(actor),
+                inspected_by=actor_or_none(actor),
             )
     except IntegrityError as exc:
         raise Conflict(
@@ -577,7 +574,7 @@ def inspection_record(
             quantity=bad,
             lot_number=line.lot_number,
             reason=description,
-            created_by=_user(actor),
+            created_by=actor_or_none(actor),
         )
     audit_record(
         actor=actor,

@@ -25,13 +25,16 @@ def _calendar_api():
     """The calendars app's ``(calendar_for_user, calendar_for, staff_absent)``, or ``None``
     where that app is not installed."""
     try:
-        module = importlib.import_module("aftersales.calendars.services")
+        selectors = importlib.import_module("aftersales.calendars.selectors")
+        services = importlib.import_module("aftersales.calendars.services")
     except ImportError:
         return None
-    names = ("calendar_for_user", "calendar_for", "staff_absent")
-    if not all(hasattr(module, n) for n in names):
-        return None
-    return tuple(getattr(module, n) for n in names)
+    found = (
+        getattr(selectors, "calendar_for_user", None),
+        getattr(services, "calendar_for", None),
+        getattr(services, "staff_absent", None),
+    )
+    return None if None in found else found
 
 
 def routing_now() -> dt.datetime:
@@ -91,7 +94,7 @@ def _reasons(agents: list[User], at: dt.datetime) -> dict[int, str]:
         return {}
     _for_user, calendar_for, _absent = api
     from aftersales.calendars.models import StaffAbsence
-    from aftersales.sla.calendars import calendar_ids_for_staff
+    from aftersales.calendars.selectors import calendar_ids_for_users
 
     absent = set(
         StaffAbsence.objects.filter(
@@ -101,7 +104,7 @@ def _reasons(agents: list[User], at: dt.datetime) -> dict[int, str]:
     reasons = {pk: "absent" for pk in absent}
     present = [a for a in agents if a.pk not in absent]
     working: dict[int | None, bool] = {}
-    for user_id, calendar_id in calendar_ids_for_staff(present).items():
+    for user_id, calendar_id in calendar_ids_for_users(present).items():
         if calendar_id not in working:
             try:
                 working[calendar_id] = calendar_for(calendar_id).is_working(at)

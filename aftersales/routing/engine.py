@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 import rjieba
 
@@ -132,7 +133,14 @@ def rule_match(rule, sample: CaseSample) -> Match:
     return Match(True, reasons)
 
 
-def first_match(rules: Iterable, sample: CaseSample) -> tuple[object | None, Match | None]:
+class _Rule(Protocol):
+    is_active: bool
+
+
+R = TypeVar("R", bound=_Rule)
+
+
+def first_match(rules: Iterable[R], sample: CaseSample) -> tuple[R | None, Match | None]:
     """The first active rule, in order, that matches the sample."""
     for rule in rules:
         if not rule.is_active:

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import Team, User
 from aftersales.cases.choices import CaseType, EventKind, Priority
 from aftersales.cases.models import Case, CaseCategory
-from aftersales.core.audit import audit_record, diff, model_snapshot
+from aftersales.core.actors import actor_or_none
+from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import InvalidInput
-from aftersales.core.versions import require_version, versioned_update
+from aftersales.core.versions import model_update, require_version
 from aftersales.customers.models import Asset, Customer
 
 from .assignment import Pick, pick_assignee
@@ -187,11 +188,12 @@ def route_decide(
     rules = active_rules() if rules is None else rules
     rule, match = first_match(rules, sample)
     decision = RoutingDecision(rule=rule, rules_checked=len(rules), team=team, priority=priority)
-    if rule is None:
+    if rule is None or match is None:
         return decision
     decision.reasons = match.reasons
-    if rule.sla_policy_id is not None and rule.sla_policy.is_active:
-        decision.sla_policy = rule.sla_policy
+    policy = rule.sla_policy if rule.sla_policy_id is not None else None
+    if policy is not None and policy.is_active:
+        decision.sla_policy = policy
     rule_team = (
         Team.objects.filter(pk=rule.team_id).first()
         if team is None and rule.team_id is not None
@@ -205,7 +207,12 @@ def route_decide(
     if priority is None and rule.priority:
         decision.priority = rule.priority
         decision.priority_from_rule = True
-    if assignee is None and decision.team_from_rule and rule.assignment != AssignmentMode.NONE:
+    if (
+        assignee is None
+        and decision.team_from_rule
+        and decision.team is not None
+        and rule.assignment != AssignmentMode.NONE
+    ):
         decision.pick = pick_assignee(decision.team, rule.assignment, advance=advance)
         decision.assignee = decision.pick.assignee
     return decision
@@ -414,13 +421,13 @@ def validate_rule(values: dict[str, Any]) -> dict[str, Any]:
                 detail={"field": name, "allowed": list(choices.values)},
             )
         out[name] = value
-    for name, choices in (("assignment", AssignmentMode), ("keyword_mode", KeywordMode)):
-        value = out.get(name) or choices.values[0]
-        if value not in choices.values:
+    for name, modes in (("assignment", AssignmentMode), ("keyword_mode", KeywordMode)):
+        value = out.get(name) or modes.values[0]
+        if value not in modes.values:
             raise InvalidInput(
                 _("Unknown value “%(value)s” for %(field)s.") % {"value": value, "field": name},
                 code="invalid_choice",
-                detail={"field": name, "allowed": list(choices.values)},
+                detail={"field": name, "allowed": list(modes.values)},
             )
         out[name] = value
     out["product_line"] = (out.get("product_line") or "").strip()[:60]
@@ -474,7 +481,7 @@ def rule_create(*, actor: User, **fields: Any) -> RoutingRule:
     rule = RoutingRule.objects.create(
         **values,
         position=(last or 0) + 10,
-        updated_by=actor if getattr(actor, "is_authenticated", False) else None,
+        updated_by=actor_or_none(actor),
     )
     audit_record(
         actor=actor, action="routing.rule_create", obj=rule, after=model_snapshot(rule, RULE_FIELDS)
@@ -487,18 +494,20 @@ def rule_update(
     *, actor: User, rule: RoutingRule, expected_version: int | None, changes: dict[str, Any]
 ) -> RoutingRule:
     """Change a rule; a stale editor gets :class:`VersionConflict` and nothing changes."""
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
-            code="field_not_editable",
-        )
-    require_version(rule, expected_version)
-    current = {k: getattr(rule, k) for k in EDITABLE}
-    values = validate_rule(current | changes)
-    before = model_snapshot(rule, RULE_FIELDS)
-    versioned_update(rule, expected_version, updated_by=actor, **values)
-    b, a = diff(before, model_snapshot(rule, RULE_FIELDS))
+
+    def clean(values: dict[str, Any]) -> dict[str, Any]:
+        # A rule is checked whole: a change may make the fields it leaves alone invalid.
+        current = {k: getattr(rule, k) for k in EDITABLE}
+        return {**validate_rule(current | values), "updated_by": actor}
+
+    rule, b, a = model_update(
+        rule,
+        expected_version=expected_version,
+        editable=EDITABLE,
+        changes=changes,
+        clean=clean,
+        fields=RULE_FIELDS,
+    )
     audit_record(actor=actor, action="routing.rule_update", obj=rule, before=b, after=a)
     return rule
 

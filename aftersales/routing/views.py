@@ -10,17 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import add_domain_error
 
 from . import selectors, services
 from .forms import RuleForm, SampleForm
 from .models import RoutingRule
 
 MANAGE = "routing.manage_routingrule"
-
-
-def _add_domain_error(form, exc: DomainError) -> None:
-    field = (exc.detail or {}).get("field") if isinstance(exc.detail, dict) else None
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _draft(form: RuleForm, rule: RoutingRule | None) -> RoutingRule:
@@ -129,7 +125,7 @@ def _test_for_form(request, form: RuleForm, sample_form: SampleForm, rule):
     try:
         draft = _draft(form, rule)
     except DomainError as exc:
-        _add_domain_error(form, exc)
+        add_domain_error(form, exc)
         return None
     if not sample_form.is_valid():
         return None
@@ -147,7 +143,7 @@ def _save(request, form: RuleForm, rule: RoutingRule | None) -> RoutingRule | No
             changes=form.rule_fields(),
         )
     except DomainError as exc:
-        _add_domain_error(form, exc)
+        add_domain_error(form, exc)
         return None
 
 

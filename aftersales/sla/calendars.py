@@ -2,7 +2,7 @@
 
 A target names its calendar, or its policy does; otherwise the clock counts on the calendar of
 the case's team (its own, its service center's, or the company's — see
-:func:`aftersales.calendars.services.calendar_for_team`). The calendar chosen is stored on the
+:func:`aftersales.calendars.selectors.calendar_for_team`). The calendar chosen is stored on the
 clock, so a later edit of that calendar recomputes exactly the clocks that use it.
 """
 
@@ -33,7 +33,8 @@ def calendar_for_target(
     chosen = getattr(target, "calendar_id", None) or getattr(policy, "calendar_id", None)
     if chosen:
         return chosen, load(chosen)
-    from aftersales.calendars.services import calendar_default, calendar_for, calendar_for_team
+    from aftersales.calendars.selectors import calendar_for_team
+    from aftersales.calendars.services import calendar_default, calendar_for
 
     stored = calendar_for_team(case.team) if case.team_id else calendar_default()
     return stored.pk, calendar_for(stored)
@@ -41,45 +42,18 @@ def calendar_for_target(
 
 def calendar_for_staff(user: Any) -> Calendar | None:
     """The compiled calendar of a member of staff (their team's, center's or the company's)."""
-    from aftersales.calendars.services import calendar_for, calendar_for_user
+    from aftersales.calendars.selectors import calendar_for_user
+    from aftersales.calendars.services import calendar_for
 
     stored = calendar_for_user(user)
     return calendar_for(stored) if stored is not None else None
 
 
-def calendar_ids_for_staff(users: list[Any]) -> dict[int, int | None]:
-    """Stored calendar id per user, by the rule of ``calendar_for_user`` (the first of their
-    teams' calendars by team name, else their service center's, else the company's) for many
-    users at once: three queries however many users."""
-    from aftersales.calendars.models import WorkingCalendar
-    from aftersales.calendars.services import calendar_default
+def calendar_ids_for_staff(users: list[Any]) -> dict[int, int]:
+    """Stored calendar id per member of staff (the calendars app's rule, for many at once)."""
+    from aftersales.calendars.selectors import calendar_ids_for_users
 
-    ids = {u.pk for u in users}
-    chosen: dict[int, int | None] = {}
-    for member, calendar_id in (
-        WorkingCalendar.objects.filter(team__members__in=ids)
-        .order_by("team__name", "pk")
-        .values_list("team__members", "pk")
-    ):
-        if member in ids:
-            chosen.setdefault(member, calendar_id)
-    centers = {u.service_center_id for u in users if u.pk not in chosen and u.service_center_id}
-    by_center = dict(
-        WorkingCalendar.objects.filter(service_center_id__in=centers).values_list(
-            "service_center_id", "pk"
-        )
-    )
-    default_id = None
-    for user in users:
-        if user.pk in chosen:
-            continue
-        if user.service_center_id in by_center:
-            chosen[user.pk] = by_center[user.service_center_id]
-            continue
-        if default_id is None:
-            default_id = calendar_default().pk
-        chosen[user.pk] = default_id
-    return chosen
+    return calendar_ids_for_users(users)
 
 
 class CalendarCache:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -26,6 +26,7 @@ from aftersales.calendars.worktime import Calendar, Duration
 from aftersales.cases.choices import EventKind, Status
 from aftersales.cases.events import event_add
 from aftersales.cases.models import Case
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import InvalidInput
 from aftersales.core.rows import insert_rows
@@ -63,9 +64,9 @@ def case_service_center(case: Case) -> str:
     code = (case.extra or {}).get("service_center") if isinstance(case.extra, dict) else None
     if code:
         return str(code)
-    if case.assignee_id and case.assignee.service_center_id:
-        return case.assignee.service_center.code
-    return ""
+    assignee = case.assignee if case.assignee_id else None
+    center = assignee.service_center if assignee and assignee.service_center_id else None
+    return center.code if center else ""
 
 
 def _fits(values: list, value: Any) -> bool:
@@ -74,7 +75,7 @@ def _fits(values: list, value: Any) -> bool:
 
 def policy_matches(policy: SlaPolicy, case: Case) -> bool:
     """Whether every condition of ``policy`` holds for ``case`` (empty conditions hold)."""
-    category = case.category.code if case.category_id else None
+    category = case.category.code if case.category else None
     return (
         _fits(policy.case_types, case.case_type)
         and _fits(policy.categories, category)
@@ -240,7 +241,7 @@ def clock_threshold(clock: SlaClock, level: EscalationLevel, cal: Calendar | Non
         cal,
         duration,
         estimated=clock.estimated,
-        due_at=clock.due_at,
+        due_at=clock.due_at,  # type: ignore[arg-type]  # escalation runs on clocks with a due time
         past_due=Duration.parse(level.past_due or "0m"),
     )
 
@@ -275,7 +276,7 @@ def _history(clock: SlaClock, kind: str, at: dt.datetime, actor: Any, **data: An
         clock=clock,
         kind=kind,
         at=at,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_or_none(actor),
         data=data,
     )
 
@@ -416,7 +417,7 @@ def sla_case_opened(
                 clock=c,
                 kind=ClockEventKind.STARTED,
                 at=now,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor=actor_or_none(actor),
                 data={"due_at": _iso(c.due_at)},
             )
             for c in clocks
@@ -504,7 +505,7 @@ def _resume(clock: SlaClock, cal: Calendar | None, at: dt.datetime) -> None:
 def _announce(
     case: Case,
     actor: Any,
-    changes: list[tuple[SlaClock, str, dict[str, Any]]],
+    changes: Sequence[tuple[SlaClock, str, dict[str, Any]]],
     *,
     reason: str = "",
 ) -> None:
@@ -515,7 +516,7 @@ def _announce(
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for clock, what, before in changes:
         by_kind.setdefault(what, []).append({**_clock_line(clock), "before": before})
-    kinds = {
+    kinds: dict[str, str] = {
         ClockEventKind.MET: EventKind.SLA_MET,
         ClockEventKind.PAUSED: EventKind.SLA_PAUSED,
         ClockEventKind.RESUMED: EventKind.SLA_RESUMED,
@@ -714,7 +715,8 @@ def sla_case_recompute(
         seen.add(key)
         clock = existing.get(key)
         if clock is None:
-            clock, _cal = _new_clock(case, policy, target, case.created_at)
+            # Targets come only from a policy, so ``policy`` is set here.
+            clock, _cal = _new_clock(case, policy, target, case.created_at)  # type: ignore[arg-type]
             clock.save()
             _history(clock, ClockEventKind.STARTED, now, actor, due_at=_iso(clock.due_at))
             if target.end_on == EndOn.FIRST_REPLY and case.first_response_at:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.cases.choices import CaseType
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDeniedError
 from aftersales.core.versions import require_version
@@ -145,7 +146,7 @@ def _finish(*, actor: Any, follow_up: FollowUp, scores: dict[str, int], comments
         scores=scores,
         comments=comments,
         done_at=now,
-        caller=actor if getattr(actor, "is_authenticated", False) else follow_up.caller,
+        caller=actor_or_none(actor) or follow_up.caller,
         complaint_case=complaint,
         version=F("version") + 1,
     )

@@ -9,17 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.errors import DomainError
-
 from .choices import EVALUATION_DIMENSIONS, CertificateType, Satisfaction, Urgency
 from .models import Skill
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    field = None
-    if isinstance(exc.detail, dict):
-        field = exc.detail.get("field")
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

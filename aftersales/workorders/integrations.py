@@ -31,32 +31,16 @@ def _compiled_is_working(compiled: Any, t: dt.datetime) -> bool:
 def calendars_for(users: list[Any]) -> dict[int, Any]:
     """The compiled working calendar of each user, in a fixed number of queries.
 
-    Same precedence as :func:`aftersales.calendars.services.calendar_for_user`: the first team
-    (by name) that has a calendar, else the user's service center's, else the company's."""
-    from aftersales.calendars.models import WorkingCalendar
-    from aftersales.calendars.services import calendar_default, calendar_for
+    Which calendar is the calendars app's rule
+    (:func:`aftersales.calendars.selectors.calendar_ids_for_users`)."""
+    from aftersales.calendars.selectors import calendar_ids_for_users
+    from aftersales.calendars.services import calendar_for
 
-    ids = [u.pk for u in users]
-    by_team: dict[int, int] = {}
-    for uid, cal_id in (
-        WorkingCalendar.objects.filter(team__members__in=ids)
-        .order_by("team__name", "pk")
-        .values_list("team__members", "pk")
-    ):
-        by_team.setdefault(uid, cal_id)
-    centers = {u.service_center_id for u in users if getattr(u, "service_center_id", None)}
-    by_center = dict(
-        WorkingCalendar.objects.filter(service_center_id__in=centers).values_list(
-            "service_center_id", "pk"
-        )
-    )
-    default_id = calendar_default().pk
     compiled: dict[int, Any] = {}
     out: dict[int, Any] = {}
+    chosen = calendar_ids_for_users(users)
     for user in users:
-        cal_id = by_team.get(user.pk) or by_center.get(
-            getattr(user, "service_center_id", None), default_id
-        )
+        cal_id = chosen[user.pk]
         if cal_id not in compiled:
             compiled[cal_id] = calendar_for(cal_id)
         out[user.pk] = compiled[cal_id]

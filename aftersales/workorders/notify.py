@@ -8,19 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from aftersales.customers.selectors import customer_email
 from aftersales.notifications.models import Channel
 from aftersales.notifications.services import notification_queue
 
 from .models import WorkOrder
-
-
-def _customer_email(order: WorkOrder) -> str:
-    customer = order.customer
-    if customer.email:
-        return customer.email
-    if customer.user_id and customer.user and customer.user.email:
-        return customer.user.email
-    return ""
 
 
 def to_customer(order: WorkOrder, template: str, **context: Any) -> None:
@@ -28,7 +20,7 @@ def to_customer(order: WorkOrder, template: str, **context: Any) -> None:
     notification_queue(
         channel=Channel.EMAIL,
         template=template,
-        recipient=_customer_email(order),
+        recipient=customer_email(customer),
         recipient_user=customer.user,
         language=customer.preferred_language,
         case=order.case,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aftersales.calendars import services
+from aftersales.calendars import selectors, services
 from aftersales.calendars.models import CalendarDay, CalendarYear, WorkingCalendar
 from aftersales.calendars.signals import calendar_changed
 from aftersales.calendars.worktime import Duration, UnknownYear
@@ -190,8 +190,8 @@ def test_team_calendar_takes_holidays_from_the_company(users, org):
         team=org["team_b"],
         weekly={wd: [(dt.time(9), dt.time(18))] for wd in range(6)},  # Monday to Saturday
     )
-    assert services.calendar_for_team(org["team_b"]) == team_cal
-    assert services.calendar_for_team(org["team_a"]) == services.calendar_default()
+    assert selectors.calendar_for_team(org["team_b"]) == team_cal
+    assert selectors.calendar_for_team(org["team_a"]) == services.calendar_default()
     cal = services.calendar_for(team_cal)
     assert not cal.is_working(at(2026, 10, 3, 10))  # National Day from the company calendar
     assert cal.is_working(at(2026, 11, 21, 10))  # its own Saturday
@@ -236,7 +236,7 @@ def test_calendar_changed_is_sent_on_commit_for_followers(
 def test_calendar_for_user_prefers_team_then_center(users, org):
     admin = users["administrator"]
     agent = users["agent"]  # in team A
-    assert services.calendar_for_user(agent) == services.calendar_default()
+    assert selectors.calendar_for_user(agent) == services.calendar_default()
     center_cal = services.calendar_create(
         actor=admin,
         code="sh-01",
@@ -246,11 +246,34 @@ def test_calendar_for_user_prefers_team_then_center(users, org):
     )
     agent.service_center = org["center"]
     agent.save()
-    assert services.calendar_for_user(agent) == center_cal
+    assert selectors.calendar_for_user(agent) == center_cal
     team_cal = services.calendar_create(
         actor=admin, code="hotline", name="热线组", owner_kind="team", team=org["team_a"]
     )
-    assert services.calendar_for_user(agent) == team_cal
+    assert selectors.calendar_for_user(agent) == team_cal
+
+
+def test_calendars_of_many_users_follow_the_rule_for_one(users, org):
+    """The bulk form (dispatch board, routing, escalations) answers what the single one does."""
+    admin = users["administrator"]
+    services.calendar_create(
+        actor=admin,
+        code="sh-01",
+        name="浦东中心",
+        owner_kind="service_center",
+        service_center=org["center"],
+    )
+    services.calendar_create(
+        actor=admin, code="field", name="上门维修组日历", owner_kind="team", team=org["team_b"]
+    )
+    users["agent_b"].service_center = org["center"]
+    users["agent_b"].save()
+    users["supervisor"].service_center = org["center"]
+    users["supervisor"].save()
+    people = list(users.values())
+    chosen = selectors.calendar_ids_for_users(people)
+    assert chosen == {u.pk: selectors.calendar_for_user(u).pk for u in people}
+    assert len(set(chosen.values())) >= 2
 
 
 @pytest.mark.parametrize(

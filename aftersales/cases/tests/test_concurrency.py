@@ -6,44 +6,20 @@ wins; the other gets a version conflict and nothing of theirs is written.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from aftersales.cases.models import Case
 from aftersales.cases.services import case_assign, case_transition, case_update
 from aftersales.conftest import make_case
 from aftersales.core.errors import VersionConflict
+from aftersales.core.testing import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _run_threads(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def runner(i: int) -> None:
-        close_old_connections()
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted by the caller
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 def test_concurrent_creation_never_duplicates_numbers(customers):
     alice = customers["alice"]
-    results = _run_threads(8, lambda i: make_case(alice, title=f"并发报修 {i}").number)
+    results = run_concurrently(8, lambda i: make_case(alice, title=f"并发报修 {i}").number)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     assert len(set(results)) == 8
@@ -62,7 +38,7 @@ def test_two_editors_one_version_one_wins(users, customers):
             actor=agents[i], case=stale, expected_version=1, changes={"priority": priorities[i]}
         ).priority
 
-    results = _run_threads(2, edit)
+    results = run_concurrently(2, edit)
     wins = [r for r in results if isinstance(r, str)]
     conflicts = [r for r in results if isinstance(r, VersionConflict)]
     assert len(wins) == 1 and len(conflicts) == 1, results
@@ -81,7 +57,7 @@ def test_concurrent_transitions_apply_once(users, customers):
             expected_version=1,
         ).status
 
-    results = _run_threads(2, move)
+    results = run_concurrently(2, move)
     assert sum(1 for r in results if r == "accepted") == 1
     assert sum(1 for r in results if isinstance(r, VersionConflict)) == 1
     assert case.events.filter(kind="status_changed").count() == 1
@@ -129,7 +105,7 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_case(users, cust
         )
         return case.number
 
-    results = _run_threads(4, post)
+    results = run_concurrently(4, post)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     assert len(set(results)) == 1

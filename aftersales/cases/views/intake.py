@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import add_domain_error
 from aftersales.customers import services as customer_services
 from aftersales.customers.forms import AssetForm, CustomerCreateForm, CustomerSearchForm
 from aftersales.customers.models import Asset, Customer
@@ -112,14 +113,6 @@ def _intake_url(customer: Customer, asset: Asset | None = None) -> str:
     return f"{reverse('cases:intake')}?{urlencode(params)}"
 
 
-def _attach_error(form, exc: DomainError, fields: dict[str, str | None]) -> None:
-    """Put a service error on the form field it is about, else on the whole form."""
-    field = fields.get(exc.code)
-    if field is None and exc.code.startswith("attachment_"):
-        field = "files"
-    form.add_error(field if field in form.fields else None, str(exc.message))
-
-
 CASE_ERROR_FIELDS = {
     "title_required": "title",
     "asset_mismatch": "asset",
@@ -168,7 +161,7 @@ def _intake_customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = customer_services.customer_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _attach_error(form, exc, CustomerCreateForm.ERROR_FIELDS)
+            add_domain_error(form, exc, CustomerCreateForm.ERROR_FIELDS)
         else:
             messages.success(request, _("Customer “%s” registered.") % customer)
             return redirect(_intake_url(customer))
@@ -188,7 +181,7 @@ def _intake_asset_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, customer=customer, **form.cleaned_data
             )
         except DomainError as exc:
-            _attach_error(form, exc, AssetForm.ERROR_FIELDS)
+            add_domain_error(form, exc, AssetForm.ERROR_FIELDS)
         else:
             messages.success(request, _("Product “%s” registered.") % asset)
             return redirect(_intake_url(customer, asset))
@@ -234,7 +227,7 @@ def _intake_case_create(request: HttpRequest) -> HttpResponse:
                 files=data["files"],
             )
         except DomainError as exc:
-            _attach_error(form, exc, CASE_ERROR_FIELDS)
+            add_domain_error(form, exc, CASE_ERROR_FIELDS)
         else:
             messages.success(request, _("Case %s registered.") % case.number)
             return redirect("cases:case_detail", number=case.number)

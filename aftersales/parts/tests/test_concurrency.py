@@ -5,15 +5,14 @@ losers hear "insufficient stock", and the stock rows still equal the sum of the 
 from __future__ import annotations
 
 import json
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
 from django.test import Client
 
 from aftersales.accounts.roles import Role
 from aftersales.accounts.services import apikey_create
+from aftersales.core.testing import run_concurrently
 from aftersales.parts.models import Movement, Reservation, StockLevel
 from aftersales.parts.selectors import ledger_totals
 from aftersales.parts.services import stock_receive
@@ -21,28 +20,6 @@ from aftersales.parts.services import stock_receive
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLIENTS = 20
-
-
-def _run_threads(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def runner(i: int) -> None:
-        close_old_connections()
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted by the caller
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _post(secret: str, path: str, body: dict) -> tuple[int, dict]:
@@ -87,7 +64,7 @@ def test_twenty_concurrent_issues_of_one_unit_with_ten_available(stock_setup, se
     )
     body = {"part": "CAP-35UF", "location": "WH-SH", "quantity": 1, "work_order": "WO-0001"}
 
-    results = _run_threads(CLIENTS, lambda i: _post(secret, "/api/v1/stock/issue", body))
+    results = run_concurrently(CLIENTS, lambda i: _post(secret, "/api/v1/stock/issue", body))
 
     _check_outcome(results, winners=10)
     level = _assert_rows_equal_ledger(s["cap"], s["wh"])
@@ -102,7 +79,7 @@ def test_twenty_concurrent_reservations_of_one_unit_with_ten_available(stock_set
     )
     body = {"part": "CAP-35UF", "location": "WH-SH", "quantity": 1, "work_order": "WO-0002"}
 
-    results = _run_threads(CLIENTS, lambda i: _post(secret, "/api/v1/stock/reservations", body))
+    results = run_concurrently(CLIENTS, lambda i: _post(secret, "/api/v1/stock/reservations", body))
 
     _check_outcome(results, winners=10)
     level = _assert_rows_equal_ledger(s["cap"], s["wh"])
@@ -123,7 +100,7 @@ def test_concurrent_consumption_of_one_reservation_happens_once(stock_setup, sec
     )
     body = {"part": "CAP-35UF", "location": "WH-SH", "quantity": 2, "reservation_id": r.pk}
 
-    results = _run_threads(6, lambda i: _post(secret, "/api/v1/stock/issue", body))
+    results = run_concurrently(6, lambda i: _post(secret, "/api/v1/stock/issue", body))
 
     assert not [x for x in results if isinstance(x, Exception)], results
     statuses = sorted(status for status, _ in results)
@@ -150,7 +127,7 @@ def test_opposite_transfers_do_not_deadlock(stock_setup, secret):
             {"part": "CAP-35UF", "source": source, "target": target, "quantity": 1},
         )
 
-    results = _run_threads(10, move)
+    results = run_concurrently(10, move)
     assert [status for status, _ in results] == [201] * 10, results
     assert _assert_rows_equal_ledger(s["cap"], s["wh"]).on_hand == 20
     assert _assert_rows_equal_ledger(s["cap"], s["van"]).on_hand == 20

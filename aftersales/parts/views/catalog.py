@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import add_domain_error
 from aftersales.core.pagination import keyset_page
 
 from .. import selectors, services
 from ..forms import PartForm, PartSearchForm
 from ..imports import catalog_workbook
 from ..models import ZERO, Part
-from .common import VIEW, add_domain_error, is_htmx
+from .common import VIEW, is_htmx
 
 PAGE = 50
 

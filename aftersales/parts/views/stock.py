@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import add_domain_error
 from aftersales.core.pagination import keyset_page
 
 from .. import selectors, services
@@ -25,7 +26,7 @@ from ..choices import LocationKind
 from ..forms import MOVE_KINDS, MOVEMENT_KIND_CHOICES, ImportForm, LocationForm, MovementForm
 from ..imports import run_import, stock_template_workbook
 from ..models import Batch, Location, Part, Reservation
-from .common import MOVE, VIEW, add_domain_error
+from .common import MOVE, VIEW
 
 PAGE = 50
 

@@ -4,14 +4,13 @@ and a recall opens one case per customer however many press the button."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
 
 from aftersales.cases.models import Case
 from aftersales.core.errors import Conflict
+from aftersales.core.testing import run_concurrently
 from aftersales.parts.models import Batch, StockLevel
 from aftersales.parts.services import stock_issue, stock_receive
 from aftersales.purchasing import recall, services
@@ -22,31 +21,9 @@ from .conftest import make_work_order
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_threads(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def runner(i: int) -> None:
-        close_old_connections()
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted by the caller
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 def test_order_numbers_and_receipts_under_concurrency(users, parts, suppliers, warehouse, promised):
     buyer = users["parts_keeper"]
-    numbers = run_threads(
+    numbers = run_concurrently(
         6,
         lambda i: (
             services.order_create(
@@ -72,7 +49,7 @@ def test_order_numbers_and_receipts_under_concurrency(users, parts, suppliers, w
             lines=[{"order_line": line.pk, "quantity": 4, "lot_number": f"L{i}"}],
         )
 
-    results = run_threads(4, receive)
+    results = run_concurrently(4, receive)
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(refused) == 2 and all(r.code == "over_receipt" for r in refused), results
     line.refresh_from_db()
@@ -81,7 +58,7 @@ def test_order_numbers_and_receipts_under_concurrency(users, parts, suppliers, w
     assert PurchaseOrder.objects.get(pk=order.pk).status == "partially_received"
 
     target = ReceiptLine.objects.filter(order_line=line).first()
-    results = run_threads(
+    results = run_concurrently(
         3,
         lambda i: services.inspection_record(
             actor=buyer, receipt_line=target, accepted=4, rejected=0
@@ -116,7 +93,7 @@ def test_recall_opens_one_case_per_customer_when_pressed_twice_at_once(
         )
     recall.batch_mark_defective(actor=keeper, batch=batch, reason="漏液")
     cases_before = Case.objects.count()
-    results = run_threads(
+    results = run_concurrently(
         2,
         lambda i: recall.recall_open_cases(
             actor=users["supervisor"], batch=Batch.objects.get(pk=batch.pk)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.cases.tests.test_concurrency import _run_threads
 from aftersales.conftest import make_case
+from aftersales.core.testing import run_concurrently
 from aftersales.routing.models import TeamRotation
 
 from .conftest import add_rule
@@ -22,7 +22,7 @@ def test_concurrent_intakes_take_distinct_turns(users, customers, ac_team):
         assignment="round_robin",
     )
     alice = customers["alice"]
-    results = _run_threads(3, lambda i: make_case(alice, title=f"空调故障 {i}").assignee_id)
+    results = run_concurrently(3, lambda i: make_case(alice, title=f"空调故障 {i}").assignee_id)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     assert sorted(results) == sorted(a.pk for a in ac_team["agents"])

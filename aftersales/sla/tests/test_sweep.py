@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aftersales.cases.models import CaseEvent
 from aftersales.cases.services import case_reply
 from aftersales.conftest import make_case
+from aftersales.core.testing import run_concurrently
 from aftersales.notifications.models import Notification
 from aftersales.sla.models import EscalationContact, EscalationDelivery, EscalationNotice, SlaClock
 from aftersales.sla.sweep import _insert_notices, sla_sweep
@@ -208,28 +207,6 @@ def test_the_sweep_reads_only_due_clocks(users, customers, org, clock_at):
 # --- two sweeps at the same time -------------------------------------------------------------
 
 
-def _together(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def runner(i: int) -> None:
-        close_old_connections()
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted by the caller
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_announce_each_level_once(escalation_world):
     case, users = escalation_world["case"], escalation_world["users"]
@@ -240,7 +217,7 @@ def test_two_sweeps_at_once_announce_each_level_once(escalation_world):
         at(2026, 3, 3, 15),
         at(2026, 3, 4, 10),
     ):
-        results = _together(2, lambda i, m=moment: sla_sweep(now=m))
+        results = run_concurrently(2, lambda i, m=moment: sla_sweep(now=m))
         errors = [r for r in results if isinstance(r, Exception)]
         assert not errors, errors
     assert EscalationNotice.objects.filter(case=case).count() == 4
@@ -270,7 +247,7 @@ def test_concurrent_inserts_of_one_notice_have_one_winner(escalation_world):
         with transaction.atomic():
             return _insert_notices(row, at(2026, 3, 3, 4))
 
-    results = _together(4, insert)
+    results = run_concurrently(4, insert)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     assert sorted(len(r) for r in results) == [0, 0, 0, 1]

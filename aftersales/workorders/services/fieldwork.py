@@ -347,7 +347,7 @@ def workorder_photo_add(
         work_order=order,
         kind=kind,
         content_type=content_type,
-        size=upload.size,
+        size=upload.size,  # type: ignore[misc]  # a received upload knows its size
         uploaded_by=actor,
     )
     photo.file.save(f"{uuid.uuid4().hex}.{ext}", upload, save=False)

@@ -16,9 +16,10 @@ from aftersales.accounts.models import ServiceCenter, User
 from aftersales.cases.choices import CaseType
 from aftersales.cases.choices import Status as CaseStatus
 from aftersales.cases.models import Case
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
-from aftersales.core.versions import require_version, versioned_update
+from aftersales.core.versions import model_update
 from aftersales.customers.models import Asset, Customer
 from aftersales.customers.phones import normalize_phone
 
@@ -30,7 +31,6 @@ from .base import (
     ORDER_CHANGED,
     SOURCE_CASE_TYPES,
     _reservations_release,
-    _user,
     event_add,
     workorder_transition,
 )
@@ -107,9 +107,13 @@ def workorder_create(
             latitude, longitude = default.latitude, default.longitude
     if (latitude is None) != (longitude is None):
         raise InvalidInput(_("Give both latitude and longitude, or neither."), code="coords")
-    if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+    if (
+        latitude is not None
+        and longitude is not None
+        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+    ):
         raise InvalidInput(_("The coordinates are out of range."), code="coords")
-    if service_center is None and latitude is not None:
+    if service_center is None and latitude is not None and longitude is not None:
         from ..coverage import nearest_covering_center
 
         found = nearest_covering_center(latitude, longitude)
@@ -135,7 +139,7 @@ def workorder_create(
         urgency=urgency,
         required_skills=skills,
         required_certificate=required_certificate,
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
     )
     event_add(order=order, kind="created", actor=actor, to_status=Status.NEW)
     audit_record(
@@ -181,17 +185,14 @@ def workorder_create_direct(
     return workorder_create(actor=actor, case=case, **kwargs)
 
 
-@transaction.atomic
 def _nullable(name: str) -> bool:
     field = WorkOrder._meta.get_field(name)
     return bool(field.null)
 
 
-def workorder_update(
-    *, actor: User, order: WorkOrder, expected_version: int | None, changes: dict[str, Any]
-) -> WorkOrder:
-    """Change the request's details (times, urgency, skills, address) while the order is open."""
-    allowed = {
+# What an edit may change while the order is open; status and people move by their services.
+EDITABLE = frozenset(
+    {
         "request",
         "contact_name",
         "address",
@@ -202,16 +203,32 @@ def workorder_update(
         "required_certificate",
         "service_center",
     }
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)),
-            code="field_not_editable",
-        )
-    require_version(order, expected_version, ORDER_CHANGED)
+)
+
+
+@transaction.atomic
+def workorder_update(
+    *, actor: User, order: WorkOrder, expected_version: int | None, changes: dict[str, Any]
+) -> WorkOrder:
+    """Change the request's details (times, urgency, skills, address) while the order is open."""
+    order, b, a = model_update(
+        order,
+        expected_version=expected_version,
+        editable=EDITABLE,
+        changes=changes,
+        clean=lambda values: _update_clean(order, values),
+        fields=AUDIT_FIELDS,
+        message=ORDER_CHANGED,
+    )
+    event_add(order=order, kind="updated", actor=actor, data={"fields": sorted(a)})
+    audit_record(actor=actor, action="workorder.update", obj=order, before=b, after=a)
+    return order
+
+
+def _update_clean(order: WorkOrder, values: dict[str, Any]) -> dict[str, Any]:
+    """The checks of an edit, on the version the editor saw."""
     if order.status not in OPEN_STATUSES:
         raise Conflict(_("This work order is finished."), code="order_finished")
-    values = dict(changes)
     cleared = sorted(
         name for name, value in values.items() if value is None and not _nullable(name)
     )
@@ -232,15 +249,7 @@ def workorder_update(
     _check_times(
         values.get("inspection_at", order.inspection_at), values.get("repair_at", order.repair_at)
     )
-    before = model_snapshot(order, AUDIT_FIELDS)
-    versioned_update(order, expected_version, ORDER_CHANGED, **values)
-    after = model_snapshot(order, AUDIT_FIELDS)
-    from aftersales.core.audit import diff
-
-    b, a = diff(before, after)
-    event_add(order=order, kind="updated", actor=actor, data={"fields": sorted(a)})
-    audit_record(actor=actor, action="workorder.update", obj=order, before=b, after=a)
-    return order
+    return values
 
 
 @transaction.atomic

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 
-from aftersales.core.testing import image_bytes, pdf_bytes
+from aftersales.core.testing import image_bytes, pdf_bytes, run_concurrently
 from aftersales.workorders.choices import Status
 from aftersales.workorders.models import WorkOrder, WorkOrderPhoto
 
@@ -194,35 +192,25 @@ def test_two_dispatchers_assigning_at_once_one_wins_one_gets_409(order, users, t
         expires_on=visit_day,
     )
     version = order.version
-    results: list[int] = []
-    barrier = threading.Barrier(2)
+    clients = [api(users["dispatcher"]), api(other)]
+    picked = [techs["wang"], techs["qian"]]
 
-    def run(user, tech):
-        try:
-            c = api(user)
-            barrier.wait()
-            r = post(
-                c,
-                base(order) + "/assign",
-                {
-                    "technician": tech.pk,
-                    "start": at(visit_day, 10).isoformat(),
-                    "end": at(visit_day, 12).isoformat(),
-                    "version": version,
-                    "confirm": True,
-                },
-            )
-            results.append(r.status_code)
-        finally:
-            connection.close()
+    def run(i: int) -> int:
+        r = post(
+            clients[i],
+            base(order) + "/assign",
+            {
+                "technician": picked[i].pk,
+                "start": at(visit_day, 10).isoformat(),
+                "end": at(visit_day, 12).isoformat(),
+                "version": version,
+                "confirm": True,
+            },
+        )
+        return r.status_code
 
-    t1 = threading.Thread(target=run, args=(users["dispatcher"], techs["wang"]))
-    t2 = threading.Thread(target=run, args=(other, techs["qian"]))
-    t1.start()
-    t2.start()
-    t1.join()
-    t2.join()
-    assert sorted(results) == [200, 409]
+    results = run_concurrently(2, run)
+    assert sorted(results) == [200, 409], results
     order.refresh_from_db()
     assert order.version == version + 1
     assert order.visits.filter(cancelled=False).count() == 1

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import add_domain_error
 
 from .. import followups, selectors
-from ..forms import EvaluationForm, FollowUpForm, add_domain_error
+from ..forms import EvaluationForm, FollowUpForm
 from ..models import FollowUp
 
 PERM = ("workorders.followup_workorder",)

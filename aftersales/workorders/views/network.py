@@ -12,6 +12,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import add_domain_error
 
 from .. import coverage, staff
 from ..dispatch import open_load, technicians
@@ -20,7 +21,6 @@ from ..forms import (
     SkillForm,
     SkillRemoveForm,
     TrainingForm,
-    add_domain_error,
 )
 
 FORMS = {

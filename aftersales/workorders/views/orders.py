@@ -19,10 +19,11 @@ from aftersales.accounts.models import User
 from aftersales.cases.selectors import case_get_for
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError, InvalidInput
+from aftersales.core.forms import add_domain_error
 
 from .. import dispatch, selectors, services
 from ..choices import Status
-from ..forms import AssignForm, OrderForm, ReasonForm, ReviewForm, add_domain_error, default_window
+from ..forms import AssignForm, OrderForm, ReasonForm, ReviewForm, default_window
 from ..models import WorkOrder
 from ..present import order_out
 from ..report import report_visible

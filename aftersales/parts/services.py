@@ -92,12 +92,12 @@ def _money(value: Any, label: str) -> Decimal:
     return amount
 
 
-def _clean_part_values(values: dict[str, Any], *, whole: bool) -> dict[str, Any]:
 def _verbose_name(model: type[Model], name: str) -> str:
     # ``get_field`` may also answer a reverse relation, which has no verbose name.
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
+def _clean_part_values(values: dict[str, Any], *, whole: bool) -> dict[str, Any]:
     """Check the shape of catalog values; raise InvalidInput with the field's name."""
     out = dict(values)
     for key in ("code", "name"):

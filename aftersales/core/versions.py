@@ -77,8 +77,9 @@ def model_update(
 
     Returns the reloaded instance with the ``before``/``after`` diff of its snapshot
     (``fields``, all concrete fields when ``None``) for the audit record, ``quiet`` keys (e.g.
-    :data:`BOOKKEEPING`) left out. With ``only_changed`` values equal to the snapshot are not written, and when none
-    is left nothing is written at all (no new version) and both diffs are empty.
+    :data:`BOOKKEEPING`) left out. With ``only_changed`` values equal to the snapshot are not
+    written, and when none is left nothing is written at all (no new version) and both diffs
+    are empty.
     """
     require_editable(changes, editable)
     require_version(instance, expected_version, message)

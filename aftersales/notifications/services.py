@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from aftersales.core.rows import insert_rows
 
 from .models import Channel, Notification, State
+from .transitions import NOTIFICATIONS, SYSTEM
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,9 @@ def notification_deliver(notification_id: int) -> str:
     caller that claims the row by a conditional update sends it."""
     now = timezone.now()
     claimed = (
-        Notification.objects.filter(pk=notification_id, state__in=[State.PENDING, State.FAILED])
+        Notification.objects.filter(
+            pk=notification_id, state__in=NOTIFICATIONS.sources(State.SENT, SYSTEM)
+        )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
     )
@@ -148,15 +151,17 @@ def notification_deliver(notification_id: int) -> str:
     except Exception as exc:  # any transport error: record it and retry later
         log.warning("notification %s failed: %s", note.pk, exc)
         dead = note.attempts >= MAX_ATTEMPTS
+        to = NOTIFICATIONS.check(note.state, State.DEAD if dead else State.FAILED, SYSTEM).to
         with transaction.atomic():
             Notification.objects.filter(pk=note.pk).update(
-                state=State.DEAD if dead else State.FAILED,
+                state=to,
                 next_attempt_at=None if dead else timezone.now() + backoff(note.attempts),
                 last_error=str(exc)[:2000],
             )
             if dead and note.case_id:
                 _timeline(note, failed=True)
         return "dead" if dead else "failed"
+    NOTIFICATIONS.check(note.state, State.SENT, SYSTEM)
     with transaction.atomic():
         Notification.objects.filter(pk=note.pk).update(
             state=State.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""

@@ -24,6 +24,7 @@ from aftersales.core.audit import audit_record, diff, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
 from aftersales.core.versions import require_version, versioned_update
 
+from . import events
 from .choices import CLASS_DEFAULTS, WHOLE_UNITS, LocationKind, MovementKind, StockClass, Unit
 from .errors import InsufficientStock
 from .models import ZERO, Batch, Location, Movement, Part, Reservation, StockLevel
@@ -528,6 +529,15 @@ def _record(
             "batch": batch.lot_number if batch else None,
         },
         reason=reason or "",
+    )
+    events.stock_moved(
+        movement=movement,
+        part_code=part.code,
+        location_code=location.code,
+        on_hand=on_hand,
+        reserved=reserved,
+        work_order=getattr(work_order, "number", None),
+        actor=actor,
     )
     return movement
 

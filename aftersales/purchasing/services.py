@@ -28,6 +28,7 @@ from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed,
 from aftersales.core.versions import RECORD_CHANGED, require_version, versioned_update
 from aftersales.parts.models import Batch, Location, Part
 
+from . import events
 from .choices import OrderStatus, ReturnStatus
 from .models import (
     Inspection,
@@ -310,17 +311,14 @@ def order_create(
     PurchaseOrderLine.objects.bulk_create(
         PurchaseOrderLine(order=order, part=p, quantity=q, unit_price=u) for p, q, u in cleaned
     )
+    lines = [{"part": p.code, "quantity": str(q), "unit_price": str(u)} for p, q, u in cleaned]
     audit_record(
         actor=actor,
         action="purchase_order.create",
         obj=order,
-        after={
-            **_order_snapshot(order),
-            "lines": [
-                {"part": p.code, "quantity": str(q), "unit_price": str(u)} for p, q, u in cleaned
-            ],
-        },
+        after={**_order_snapshot(order), "lines": lines},
     )
+    events.order_created(order=order, actor=actor, lines=lines)
     return order
 
 
@@ -359,6 +357,13 @@ def order_transition(
         before=old,
         after=new,
         reason=reason,
+    )
+    events.order_status_changed(
+        order=order,
+        actor=actor,
+        from_status=before["status"],
+        to_status=order.status,
+        reason=reason or "",
     )
     return order
 
@@ -473,6 +478,19 @@ def receipt_create(
             ],
         },
     )
+    events.order_received(
+        order=locked,
+        actor=actor,
+        receipt_id=receipt.pk,
+        lines=[
+            {
+                "part": rl.order_line.part.code,
+                "quantity": str(rl.quantity),
+                "lot": rl.lot_number,
+            }
+            for rl in recorded
+        ],
+    )
     return receipt
 
 
@@ -576,23 +594,25 @@ def inspection_record(
             reason=description,
             created_by=actor_or_none(actor),
         )
+    figures = {
+        "order": order.number,
+        "part": part.code,
+        "lot": line.lot_number,
+        "received": str(line.quantity),
+        "accepted": str(ok),
+        "rejected": str(bad),
+        "defect": description,
+        "return_note": note.number if note else None,
+        "photos": len(photos or []),
+    }
     audit_record(
         actor=actor,
         action="inspection.record",
         obj=inspection,
         object_repr=f"{order.number} {part.code} {line.lot_number}",
-        after={
-            "order": order.number,
-            "part": part.code,
-            "lot": line.lot_number,
-            "received": str(line.quantity),
-            "accepted": str(ok),
-            "rejected": str(bad),
-            "defect": description,
-            "return_note": note.number if note else None,
-            "photos": len(photos or []),
-        },
+        after=figures,
     )
+    events.inspection_recorded(inspection=inspection, actor=actor, figures=figures)
     return inspection
 
 
@@ -612,6 +632,7 @@ def return_ship(*, actor: User | None, supplier_return: SupplierReturn) -> Suppl
         before={"status": ReturnStatus.OPEN},
         after={"status": ReturnStatus.SHIPPED},
     )
+    events.return_shipped(supplier_return=supplier_return, actor=actor)
     return supplier_return
 
 

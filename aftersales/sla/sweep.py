@@ -29,9 +29,11 @@ from aftersales.cases.choices import EventKind, Priority
 from aftersales.cases.models import Case, CaseEvent
 from aftersales.core.audit import audit_record
 from aftersales.core.rows import insert_rows
-from aftersales.notifications.models import Channel, Notification, State
+from aftersales.notifications.models import Channel
+from aftersales.notifications.services import Message, notifications_queue
 
 from . import calendars as sla_calendars
+from . import events as sla_events
 from .choices import ClockEventKind, ClockState, DeliveryState, Recipient
 from .models import (
     EscalationContact,
@@ -284,6 +286,7 @@ def _sweep_clocks(now: dt.datetime, batch: int, result: SweepResult) -> None:
 def _record_breaches(breached: list[SlaClock], now: dt.datetime) -> None:
     if not breached:
         return
+    sla_events.targets_breached(breached)
     insert_rows(
         [
             SlaClockEvent(clock=c, kind=ClockEventKind.BREACHED, at=c.breached_at, data={})
@@ -329,6 +332,7 @@ def _deliver_notices(
     events: list[CaseEvent] = []
     history: list[SlaClockEvent] = []
     send: list[tuple[EscalationDelivery, SlaClock, EscalationLevel]] = []
+    reached: list[tuple[SlaClock, EscalationLevel, dt.datetime, list]] = []
     recipients = {}
     for notice_id, clock, level, _at in notices:
         recipients[notice_id] = ctx.recipients(level, clock.case)
@@ -361,9 +365,11 @@ def _deliver_notices(
         }
         events.append(CaseEvent(case_id=case.pk, kind=EventKind.SLA_ESCALATED, data=data))
         history.append(SlaClockEvent(clock=clock, kind=ClockEventKind.ESCALATED, at=at, data=data))
+        reached.append((clock, level, at, names))
     insert_rows(deliveries)
     insert_rows(events)
     insert_rows(history)
+    sla_events.levels_reached(reached)
     result.queued += _outbox(send, now)
 
 
@@ -436,8 +442,9 @@ def render_notice(*, case: Case, clock: SlaClock, user: User, now: dt.datetime) 
 def _outbox(
     items: list[tuple[EscalationDelivery, SlaClock, EscalationLevel]], now: dt.datetime
 ) -> int:
-    """Write one outbox row per delivery and channel; send them after commit."""
-    rows: list[Notification] = []
+    """Render one message per delivery and channel, in each recipient's language, and hand
+    them to the notification outbox."""
+    messages: list[Message] = []
     by_language: dict[str, list] = defaultdict(list)
     for item in items:
         by_language[item[0].user.preferred_language].append(item)
@@ -448,27 +455,17 @@ def _outbox(
                 case = clock.case
                 subject, body = render_notice(case=case, clock=clock, user=user, now=now)
                 for channel in level.channels or [Channel.IN_APP]:
-                    address = _address(user, channel)
-                    rows.append(
-                        Notification(
+                    messages.append(
+                        Message(
                             channel=channel,
                             template=TEMPLATE,
                             language=language,
-                            recipient=address,
+                            recipient=_address(user, channel),
                             recipient_user=user,
                             case=case,
                             subject=subject,
                             body=body,
-                            state=State.PENDING if address else State.SKIPPED,
-                            last_error="" if address else "no address",
                         )
                     )
-    if not rows:
-        return 0
-    insert_rows(rows, returning=True)
-    ids = [n.pk for n in rows if n.state == State.PENDING]
-    if ids:
-        from .tasks import deliver_notifications
-
-        transaction.on_commit(lambda: deliver_notifications(ids))
-    return len(items)
+    notifications_queue(messages)
+    return len(items) if messages else 0

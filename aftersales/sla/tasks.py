@@ -5,8 +5,6 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from aftersales.notifications.services import notification_deliver
-
 from .services import sla_recompute_clocks
 from .sweep import sla_sweep
 
@@ -24,15 +22,6 @@ def sla_sweep_task() -> dict[str, int]:
         if result.clocks < 2000:
             break
     return total
-
-
-@db_task()
-def deliver_notifications(notification_ids: list[int]) -> int:
-    """Send the outbox rows an escalation wrote (each claimed once by the outbox)."""
-    sent = 0
-    for pk in notification_ids:
-        sent += notification_deliver(pk) == "sent"
-    return sent
 
 
 @db_task()

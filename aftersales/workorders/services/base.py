@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from aftersales.accounts.models import User
 from aftersales.cases.choices import CaseType
 from aftersales.cases.models import Case
 from aftersales.core.audit import audit_record
@@ -22,7 +21,8 @@ from aftersales.core.versions import require_version, versioned_update
 
 from .. import integrations
 from ..choices import Status
-from ..models import WorkOrder, WorkOrderEvent
+from ..events import workorder_event as event_add  # the services' one writer of history
+from ..models import WorkOrder
 from ..transitions import DISPATCH, MACHINE, REVIEW, SYSTEM, TECH
 
 ORDER_CHANGED = _lazy(
@@ -65,31 +65,6 @@ MAX_PHOTOS = 20
 
 
 SIGNATURE_MAX_BYTES = 512 * 1024
-
-
-def _user(actor: Any) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def event_add(
-    *,
-    order: WorkOrder,
-    kind: str,
-    actor: Any,
-    reason: str = "",
-    data: dict | None = None,
-    from_status: str = "",
-    to_status: str = "",
-) -> WorkOrderEvent:
-    return WorkOrderEvent.objects.create(
-        work_order=order,
-        kind=kind,
-        actor=_user(actor),
-        reason=(reason or "")[:500],
-        data=data or {},
-        from_status=from_status,
-        to_status=to_status,
-    )
 
 
 def sides_of(actor: Any, order: WorkOrder) -> set[str]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
-from aftersales.core.api import ERRORS_READ, ERRORS_WRITE, require
+from aftersales.core.api import ERRORS_READ, ERRORS_WRITE, require_perm
 from aftersales.core.errors import InvalidInput
 
 from . import selectors, services
@@ -84,10 +84,6 @@ class WorktimeBetweenOut(Schema):
     duration: str = Field(description="the working time as a duration, e.g. 15wh, -90wm")
 
 
-def _check(request: HttpRequest) -> None:
-    require(request.auth.has_perm(VIEW))
-
-
 def _calendar(code: str) -> WorkingCalendar:
     try:
         return selectors.calendar_by_code(code)
@@ -117,7 +113,7 @@ def _pairs(rows) -> list[dict]:
 @router.get("/calendars", response={200: list[CalendarOut], **ERRORS_READ}, summary="Calendars")
 def calendar_list(request: HttpRequest):
     """Every working calendar with the years it knows."""
-    _check(request)
+    require_perm(request.auth, VIEW)
     calendars = list(selectors.calendar_list())
     years = selectors.known_years_map(calendars)
     return [_out(c, years[c.pk]) for c in calendars]
@@ -132,7 +128,7 @@ def calendar_detail(
     year: int | None = Query(None, ge=services.MIN_YEAR, le=services.MAX_YEAR),
 ):
     """Weekly hours and the overrides of one year (this year unless ``year`` is given)."""
-    _check(request)
+    require_perm(request.auth, VIEW)
     calendar = _calendar(code)
     year = year or timezone.localdate().year
     weekly: dict[str, list[dict]] = {}
@@ -169,7 +165,7 @@ def calendar_detail(
 )
 def worktime_add(request: HttpRequest, payload: WorktimeAddIn, code: str = CalendarCode):
     """The deadline ``duration`` after ``from`` on this calendar."""
-    _check(request)
+    require_perm(request.auth, VIEW)
     calendar = _calendar(code)
     answer = selectors.worktime_add(calendar, payload.from_, payload.duration, estimate=True)
     warning = None
@@ -190,7 +186,7 @@ def worktime_add(request: HttpRequest, payload: WorktimeAddIn, code: str = Calen
 )
 def worktime_between(request: HttpRequest, payload: WorktimeBetweenIn, code: str = CalendarCode):
     """Working time from ``from`` to ``to`` (negative when ``to`` is earlier)."""
-    _check(request)
+    require_perm(request.auth, VIEW)
     calendar = _calendar(code)
     delta = selectors.worktime_between(calendar, payload.from_, payload.to)
     return {

@@ -24,6 +24,7 @@ from aftersales.core.api import (
     has_unstorable_text,
     paginate,
     require,
+    require_perm,
     set_fields,
 )
 from aftersales.core.counting import list_count
@@ -168,13 +169,9 @@ def _reload(case: Case) -> Case:
 # --- access and lookups ----------------------------------------------------------------------
 
 
-def _require_cases(user: User) -> None:
-    """Staff with the case permission, or a customer (who sees only their own cases)."""
-    require(user.has_perm("cases.view_case") or user.is_customer)
-
-
 def _case_for(user: User, number: str) -> Case:
-    _require_cases(user)
+    # Staff with the case permission, or a customer (who sees only their own cases).
+    require_perm(user, "cases.view_case", also_if=user.is_customer)
     return selectors.case_get_for(user=user, number=number)
 
 
@@ -234,7 +231,7 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]):
 
     Keyset pagination: pass ``next_cursor`` back as ``cursor`` with the same filters."""
     user: User = request.auth
-    _require_cases(user)
+    require_perm(user, "cases.view_case", also_if=user.is_customer)
     values = filters.model_dump(exclude_none=True)
     if not user.is_staff_member:
         # Customers filter their own cases; team and staff names are not theirs to probe.
@@ -553,7 +550,7 @@ def attachment_upload(
 def attachment_download(request: HttpRequest, attachment_id: ObjectId):
     """The file itself; images open in the browser, PDFs download."""
     user: User = request.auth
-    _require_cases(user)
+    require_perm(user, "cases.view_case", also_if=user.is_customer)
     att = selectors.attachment_get_for(user=user, pk=attachment_id)
     try:
         handle = att.file.open("rb")

@@ -138,9 +138,22 @@ def paginate(qs: QuerySet, *, order: list[str], cursor: str | None, limit: int) 
 
 
 def require(condition: bool, message: str | None = None) -> None:
-    """403 unless ``condition`` holds."""
+    """403 unless ``condition`` holds: for an app's own rule about one object or the caller
+    (``cases.permissions.can_reply(user, case)``, the search kinds a user may see); a role's
+    permission is checked with :func:`require_perm`."""
     if not condition:
         forbid(message)
+
+
+def require_perm(user: Any, *perms: str, also_if: bool = False, message: str | None = None) -> None:
+    """403 unless ``user`` holds one of ``perms``, or ``also_if`` holds (the callers who act on
+    their own records without a permission, such as customers, whom the selectors restrict).
+
+    Every API module checks roles this way (no per-app wrappers, no inline ``has_perm``), so
+    a permission is found by one search and a refusal is the same 403 in every app."""
+    if also_if or any(user.has_perm(perm) for perm in perms):
+        return
+    forbid(message)
 
 
 def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
@@ -261,7 +274,7 @@ def audit_list(request: HttpRequest, filters: Query[AuditQuery]):
     """Audited actions, newest first (R16.2). Read-only: records cannot be changed."""
     from .models import AuditLog
 
-    require(request.auth.has_perm("core.browse_auditlog"))  # type: ignore[attr-defined]
+    require_perm(request.auth, "core.browse_auditlog")  # type: ignore[attr-defined]
     qs = AuditLog.objects.all()
     for name in ("action", "object_type", "object_id"):
         value = getattr(filters, name)

@@ -20,6 +20,7 @@ from aftersales.core.api import (
     ObjectId,
     paginate,
     require,
+    require_perm,
     set_fields,
 )
 from aftersales.core.errors import InvalidInput
@@ -124,13 +125,9 @@ def asset_out(asset: Asset) -> dict:
 # --- access ----------------------------------------------------------------------------------
 
 
-def _require_customers(user: User) -> None:
-    """Staff with the customer role permission, or a customer (who sees only themself)."""
-    require(user.has_perm("customers.view_customer") or user.is_customer)
-
-
 def _customer_for(user: User, pk: int) -> Customer:
-    _require_customers(user)
+    # Staff with the customer permission, or a customer (who sees only themself).
+    require_perm(user, "customers.view_customer", also_if=user.is_customer)
     customer = selectors.customer_get_for(user=user, pk=pk)
     # Reload with what every customer answer shows, in two queries whatever the size.
     return Customer.objects.prefetch_related("contacts", "addresses").get(pk=customer.pk)
@@ -143,10 +140,6 @@ def _may_edit_reachability(user: User, customer: Customer) -> bool:
     )
 
 
-def _require_assets(user: User) -> None:
-    require(user.has_perm("customers.view_asset") or user.is_customer)
-
-
 # --- customers -------------------------------------------------------------------------------
 
 
@@ -155,7 +148,7 @@ def customer_list(request: HttpRequest, filters: Query[ListQuery]):
     """Customers, newest first; ``q`` matches the start of a name or company, or 4+ digits of
     a phone. Keyset pagination: pass ``next_cursor`` back as ``cursor``."""
     user: User = request.auth
-    require(user.has_perm("customers.view_customer"))
+    require_perm(user, "customers.view_customer")
     qs = selectors.customer_list_search(user=user, text=filters.q).prefetch_related("contacts")
     page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
     return {
@@ -170,7 +163,7 @@ def customer_list(request: HttpRequest, filters: Query[ListQuery]):
 def customer_create(request: HttpRequest, payload: CustomerIn):
     """Register a customer; a phone given here becomes the primary contact."""
     user: User = request.auth
-    require(user.has_perm("customers.add_customer"))
+    require_perm(user, "customers.add_customer")
     customer = services.customer_create(actor=user, **payload.model_dump())
     return Status(201, _customer_detail_out(user, _customer_for(user, customer.pk)))
 
@@ -194,7 +187,7 @@ def customer_update(request: HttpRequest, customer_id: ObjectId, payload: Custom
     """Change the fields sent; contacts and addresses have their own endpoints."""
     user: User = request.auth
     customer = _customer_for(user, customer_id)
-    require(user.has_perm("customers.change_customer"))
+    require_perm(user, "customers.change_customer")
     services.customer_update(
         actor=user,
         customer=customer,
@@ -259,7 +252,7 @@ def address_create(request: HttpRequest, customer_id: ObjectId, payload: Address
 def contact_reveal(request: HttpRequest, contact_id: ObjectId, payload: RevealIn):
     """Return a contact's whole phone number and record who saw it and why (PIPL)."""
     user: User = request.auth
-    require(user.has_perm("customers.reveal_personal_data"))
+    require_perm(user, "customers.reveal_personal_data")
     contact = selectors.contact_get_for(user=user, pk=contact_id)
     phone = services.personal_data_reveal(actor=user, contact=contact, reason=payload.reason)
     return {"contact_id": contact.pk, "phone": phone}
@@ -276,7 +269,7 @@ def contact_reveal(request: HttpRequest, contact_id: ObjectId, payload: RevealIn
 def product_model_list(request: HttpRequest, filters: Query[ListQuery]):
     """The product catalog with warranty terms; ``q`` matches the start of a code or name."""
     user: User = request.auth
-    require(user.has_perm("customers.view_productmodel") or user.is_customer)
+    require_perm(user, "customers.view_productmodel", also_if=user.is_customer)
     qs = selectors.product_model_list()
     text = filters.q.strip()
     if text:
@@ -290,7 +283,7 @@ def asset_list(request: HttpRequest, filters: Query[AssetQuery]):
     """Products customers own, newest first; ``q`` matches the start of a serial number, VIN or
     plate. Customers see their own."""
     user: User = request.auth
-    _require_assets(user)
+    require_perm(user, "customers.view_asset", also_if=user.is_customer)
     qs = selectors.asset_list(user=user)
     if filters.customer_id:
         qs = qs.filter(customer_id=filters.customer_id)
@@ -309,7 +302,7 @@ def asset_list(request: HttpRequest, filters: Query[AssetQuery]):
 def asset_create(request: HttpRequest, payload: AssetIn):
     """Register a product a customer owns; warranty ends follow from the purchase date."""
     user: User = request.auth
-    require(user.has_perm("customers.add_asset"))
+    require_perm(user, "customers.add_asset")
     customer = selectors.customer_list(user=user).filter(pk=payload.customer_id).first()
     if customer is None:
         raise InvalidInput(
@@ -332,7 +325,7 @@ def asset_create(request: HttpRequest, payload: AssetIn):
 @router.get("/assets/{asset_id}", response={200: AssetOut, **ERRORS_READ}, summary="One asset")
 def asset_detail(request: HttpRequest, asset_id: ObjectId):
     user: User = request.auth
-    _require_assets(user)
+    require_perm(user, "customers.view_asset", also_if=user.is_customer)
     return asset_out(selectors.asset_get_for(user=user, pk=asset_id))
 
 
@@ -342,9 +335,9 @@ def asset_detail(request: HttpRequest, asset_id: ObjectId):
 def asset_update(request: HttpRequest, asset_id: ObjectId, payload: AssetPatch):
     """Change identifiers or the purchase date; the warranty ends are derived again."""
     user: User = request.auth
-    _require_assets(user)
+    require_perm(user, "customers.view_asset", also_if=user.is_customer)
     asset = selectors.asset_get_for(user=user, pk=asset_id)
-    require(user.has_perm("customers.change_asset"))
+    require_perm(user, "customers.change_asset")
     changes = set_fields(payload, exclude={"version"})
     services.asset_update(actor=user, asset=asset, expected_version=payload.version, **changes)
     return asset_out(selectors.asset_get_for(user=user, pk=asset_id))

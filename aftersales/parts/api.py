@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from aftersales.accounts.models import User
-from aftersales.core.api import ERRORS_READ, ERRORS_WRITE, paginate, require, set_fields
+from aftersales.core.api import (
+    ERRORS_READ,
+    ERRORS_WRITE,
+    paginate,
+    require,
+    require_perm,
+    set_fields,
+)
 from aftersales.core.errors import InvalidInput
 from aftersales.customers.models import ProductModel
 
@@ -115,14 +122,6 @@ def _product_models(codes: list[str]) -> list[ProductModel]:
     return list(found.values())
 
 
-def _can_view(user: User) -> None:
-    require(user.has_perm("parts.view_part"))
-
-
-def _can_move(user: User) -> None:
-    require(user.has_perm("parts.move_stock"))
-
-
 # --- output --------------------------------------------------------------------------------
 
 
@@ -215,7 +214,7 @@ def _reservation_out(r: Reservation, wo_number: str | None = None) -> dict:
 def part_list(request: HttpRequest, filters: Query[PartQuery]):
     """Parts by code, with stock totals over all locations. ``q`` searches code, name,
     specification and applicable product model code."""
-    _can_view(request.auth)
+    require_perm(request.auth, "parts.view_part")
     qs = selectors.part_list(
         q=filters.q,
         stock_class=filters.stock_class or "",
@@ -230,7 +229,7 @@ def part_list(request: HttpRequest, filters: Query[PartQuery]):
 @router.post("/parts", response={201: PartOut, **ERRORS_WRITE}, summary="Add a part")
 def part_create(request: HttpRequest, payload: PartIn):
     user: User = request.auth
-    require(user.has_perm("parts.add_part"))
+    require_perm(user, "parts.add_part")
     data = payload.dict()
     models = _product_models(data.pop("product_models"))
     part = services.part_create(actor=user, product_models=models, **data)
@@ -239,7 +238,7 @@ def part_create(request: HttpRequest, payload: PartIn):
 
 @router.get("/parts/{code}", response={200: PartOut, **ERRORS_READ}, summary="One part")
 def part_detail(request: HttpRequest, code: str = PartCode):
-    _can_view(request.auth)
+    require_perm(request.auth, "parts.view_part")
     return _part_out(selectors.part_get(code))
 
 
@@ -248,8 +247,10 @@ def part_update(request: HttpRequest, payload: PartPatch, code: str = PartCode):
     """Change the fields sent; ``version`` is the one you read (409 ``version_conflict``
     when someone changed the part since)."""
     user: User = request.auth
-    part = selectors.part_get(code) if user.has_perm("parts.view_part") else None
-    require(part is not None and user.has_perm("parts.change_part"))
+    require_perm(user, "parts.view_part")
+    require_perm(user, "parts.change_part")
+    part = selectors.part_get(code)
+    require(part is not None)
     changes = set_fields(payload, exclude={"version"})
     models = changes.pop("product_models", None)
     if models is not None:
@@ -268,7 +269,7 @@ def part_update(request: HttpRequest, payload: PartPatch, code: str = PartCode):
 def part_stock(request: HttpRequest, code: str = PartCode):
     """On hand, reserved and available per location and in total, read from the stock rows
     (never by summing the ledger)."""
-    _can_view(request.auth)
+    require_perm(request.auth, "parts.view_part")
     part = selectors.part_get(code)
     rows = [_stock_row(lvl) for lvl in selectors.stock_for_part(part)]
     on_hand = sum((r["on_hand"] for r in rows), ZERO)
@@ -292,7 +293,7 @@ def part_stock(request: HttpRequest, code: str = PartCode):
 )
 def location_list(request: HttpRequest):
     """Warehouses, bins and vans."""
-    _can_view(request.auth)
+    require_perm(request.auth, "parts.view_part")
     return [_location_out(loc) for loc in selectors.location_list(active=None)]
 
 
@@ -301,7 +302,7 @@ def location_list(request: HttpRequest):
 )
 def location_create(request: HttpRequest, payload: LocationIn):
     user: User = request.auth
-    require(user.has_perm("parts.add_location"))
+    require_perm(user, "parts.add_location")
     parent = _location(payload.parent, "parent") if payload.parent else None
     technician = None
     if payload.technician:
@@ -327,9 +328,9 @@ def location_create(request: HttpRequest, payload: LocationIn):
 )
 def location_update(request: HttpRequest, payload: LocationPatch, code: str = LocationCode):
     user: User = request.auth
-    _can_view(user)
+    require_perm(user, "parts.view_part")
     loc = selectors.location_get(code)
-    require(user.has_perm("parts.change_location"))
+    require_perm(user, "parts.change_location")
     loc = services.location_update(loc, actor=user, **set_fields(payload))
     return _location_out(loc)
 
@@ -340,7 +341,7 @@ def location_update(request: HttpRequest, payload: LocationPatch, code: str = Lo
     summary="Stock at one location",
 )
 def location_stock(request: HttpRequest, code: str = LocationCode):
-    _can_view(request.auth)
+    require_perm(request.auth, "parts.view_part")
     loc = selectors.location_get(code)
     return [_stock_row(lvl) for lvl in selectors.stock_at_location(loc).select_related("location")]
 
@@ -352,7 +353,7 @@ def location_stock(request: HttpRequest, code: str = LocationCode):
 def movement_list(request: HttpRequest, filters: Query[MovementQuery]):
     """Ledger rows, newest first (keyset paged). Technicians see their own vans' rows."""
     user: User = request.auth
-    _can_view(user)
+    require_perm(user, "parts.view_part")
     qs = selectors.movement_list_for(
         user,
         part=selectors.part_get(filters.part) if filters.part else None,
@@ -368,7 +369,7 @@ def movement_list(request: HttpRequest, filters: Query[MovementQuery]):
 @router.post("/stock/receive", response={201: MovementOut, **ERRORS_WRITE}, summary="Receive")
 def stock_receive(request: HttpRequest, payload: ReceiveIn):
     user: User = request.auth
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     m = services.stock_receive(
         part=_part(payload.part),
         location=_location(payload.location),
@@ -386,7 +387,7 @@ def stock_issue(request: HttpRequest, payload: IssueIn):
     """Issue parts, usually to a work order; with ``reservation_id`` the issue consumes it.
     409 ``insufficient_stock`` when not enough is available."""
     user: User = request.auth
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     part = _part(payload.part)
     reservation = None
     if payload.reservation_id:
@@ -409,7 +410,7 @@ def stock_issue(request: HttpRequest, payload: IssueIn):
 @router.post("/stock/return", response={201: MovementOut, **ERRORS_WRITE}, summary="Return")
 def stock_return(request: HttpRequest, payload: ReturnIn):
     user: User = request.auth
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     part = _part(payload.part)
     m = services.stock_return(
         part=part,
@@ -426,7 +427,7 @@ def stock_return(request: HttpRequest, payload: ReturnIn):
 @router.post("/stock/transfer", response={201: TransferOut, **ERRORS_WRITE}, summary="Transfer")
 def stock_transfer(request: HttpRequest, payload: TransferIn):
     user: User = request.auth
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     part = _part(payload.part)
     out, into = services.stock_transfer(
         part=part,
@@ -444,7 +445,7 @@ def stock_transfer(request: HttpRequest, payload: TransferIn):
 def stock_adjust(request: HttpRequest, payload: AdjustIn):
     """Correct on-hand stock after a count; the reason is required."""
     user: User = request.auth
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     m = services.stock_adjust(
         part=_part(payload.part),
         location=_location(payload.location),
@@ -458,7 +459,7 @@ def stock_adjust(request: HttpRequest, payload: AdjustIn):
 @router.post("/stock/scrap", response={201: MovementOut, **ERRORS_WRITE}, summary="Scrap")
 def stock_scrap(request: HttpRequest, payload: ScrapIn):
     user: User = request.auth
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     part = _part(payload.part)
     m = services.stock_scrap(
         part=part,
@@ -479,7 +480,7 @@ def stock_scrap(request: HttpRequest, payload: ScrapIn):
 )
 def reservation_list(request: HttpRequest, filters: Query[ReservationQuery]):
     user: User = request.auth
-    require(user.has_perm("parts.view_reservation"))
+    require_perm(user, "parts.view_reservation")
     qs = selectors.reservation_list(
         part=selectors.part_get(filters.part) if filters.part else None,
         status=filters.status or "",
@@ -508,7 +509,7 @@ def reservation_create(request: HttpRequest, payload: ReservationIn):
     """Set stock aside for a scheduled work order; 409 ``insufficient_stock`` when not
     available."""
     user: User = request.auth
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     wo = _work_order(payload.work_order)
     r = services.reservation_create(
         part=_part(payload.part),
@@ -529,13 +530,13 @@ def reservation_release(
     request: HttpRequest, payload: ReservationReleaseIn, reservation_id: int = Path(..., ge=1)
 ):
     user: User = request.auth
-    _can_view(user)
+    require_perm(user, "parts.view_part")
     r = Reservation.objects.select_related("part", "location").filter(pk=reservation_id).first()
     if r is None or not user.has_perm("parts.view_reservation"):
         from django.http import Http404
 
         raise Http404
-    _can_move(user)
+    require_perm(user, "parts.move_stock")
     r = services.reservation_release(r, actor=user, reason=payload.reason)
     return _reservation_out(r, _wo_numbers([r.work_order_id]).get(r.work_order_id))
 
@@ -548,7 +549,7 @@ def reservation_release(
 )
 def low_stock(request: HttpRequest):
     """Active parts whose available stock is below their reorder point."""
-    _can_view(request.auth)
+    require_perm(request.auth, "parts.view_part")
     return [
         {
             "part": row.part.code,
@@ -572,7 +573,7 @@ def purchase_plan(request: HttpRequest, filters: Query[PlanQuery]):
     """Consumption over the window per day × lead time + safety stock − available − on
     order, for every part with something to order."""
     user: User = request.auth
-    require(user.has_perm("parts.move_stock") or user.has_perm("parts.view_movement"))
+    require_perm(user, "parts.move_stock", "parts.view_movement")
     return [
         {
             "part": r.part.code,

@@ -24,7 +24,7 @@ from aftersales.core.api import (
     ObjectId,
     has_unstorable_text,
     paginate,
-    require,
+    require_perm,
 )
 from aftersales.core.errors import InvalidInput
 from aftersales.customers.phones import mask_phone
@@ -260,10 +260,6 @@ def _rule_out(r) -> dict[str, Any]:
     }
 
 
-def _may(user: User, perm: str) -> None:
-    require(user.has_perm(perm))
-
-
 # --- suppliers -------------------------------------------------------------------------------
 
 
@@ -273,7 +269,7 @@ def _may(user: User, perm: str) -> None:
     summary="Suppliers",
 )
 def supplier_list(request: HttpRequest):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     return [_supplier_out(s) for s in selectors.supplier_list()]
 
 
@@ -283,7 +279,7 @@ def supplier_list(request: HttpRequest):
     summary="Register a supplier",
 )
 def supplier_create(request: HttpRequest, payload: PurchasingSupplierIn):
-    _may(request.auth, perms.MANAGE_SUPPLIERS)
+    require_perm(request.auth, perms.MANAGE_SUPPLIERS)
     supplier = services.supplier_create(
         actor=request.auth,
         code=payload.code,
@@ -302,7 +298,7 @@ def supplier_create(request: HttpRequest, payload: PurchasingSupplierIn):
     summary="A supplier with contacts and price list",
 )
 def supplier_detail(request: HttpRequest, code: str = SupplierCode):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     return _supplier_detail(_supplier(code))
 
 
@@ -314,7 +310,7 @@ def supplier_detail(request: HttpRequest, code: str = SupplierCode):
 def supplier_update(
     request: HttpRequest, payload: PurchasingSupplierPatch, code: str = SupplierCode
 ):
-    _may(request.auth, perms.MANAGE_SUPPLIERS)
+    require_perm(request.auth, perms.MANAGE_SUPPLIERS)
     supplier = _supplier(code)
     changes = {k: getattr(payload, k) for k in payload.model_fields_set if k != "version"}
     if any(v is None for v in changes.values()):
@@ -333,7 +329,7 @@ def supplier_update(
 def supplier_price_add(
     request: HttpRequest, payload: PurchasingSupplierPriceIn, code: str = SupplierCode
 ):
-    _may(request.auth, perms.MANAGE_SUPPLIERS)
+    require_perm(request.auth, perms.MANAGE_SUPPLIERS)
     supplier = _supplier(code)
     services.supplier_price_set(
         actor=request.auth,
@@ -354,7 +350,7 @@ def supplier_price_add(
     summary="Rate a supplier's service (1–5)",
 )
 def supplier_rate(request: HttpRequest, payload: PurchasingRatingIn, code: str = SupplierCode):
-    _may(request.auth, perms.MANAGE_SUPPLIERS)
+    require_perm(request.auth, perms.MANAGE_SUPPLIERS)
     rating = services.supplier_rate(
         actor=request.auth, supplier=_supplier(code), score=payload.score, comment=payload.comment
     )
@@ -377,7 +373,7 @@ def supplier_rate(request: HttpRequest, payload: PurchasingRatingIn, code: str =
 def scorecard(request: HttpRequest, period: Query[PurchasingPeriodQuery]):
     """Quality, on-time delivery, price and service per supplier, the weighted total and the
     rank. The formulas are in ``aftersales/purchasing/scorecard.py``."""
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     end = period.end or timezone.localdate()
     start = period.start or end - dt.timedelta(days=90)
     if start > end:
@@ -401,7 +397,7 @@ def scorecard(request: HttpRequest, period: Query[PurchasingPeriodQuery]):
     summary="Purchase orders, newest first",
 )
 def order_list(request: HttpRequest, filters: Query[PurchasingOrderQuery]):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     qs = selectors.order_list(status=filters.status or "")
     if filters.supplier:
         qs = qs.filter(supplier__code=filters.supplier)
@@ -415,7 +411,7 @@ def order_list(request: HttpRequest, filters: Query[PurchasingOrderQuery]):
     summary="Create a draft purchase order",
 )
 def order_create(request: HttpRequest, payload: PurchasingOrderIn):
-    _may(request.auth, perms.BUY)
+    require_perm(request.auth, perms.BUY)
     supplier = Supplier.objects.filter(code=payload.supplier).first()
     if supplier is None:
         raise InvalidInput(_("There is no supplier “%(code)s”.") % {"code": payload.supplier})
@@ -440,7 +436,7 @@ def order_create(request: HttpRequest, payload: PurchasingOrderIn):
 def orders_from_plan(request: HttpRequest):
     """One draft per supplier with the lowest valid price for each suggested part; parts no
     supplier lists come back in ``unsourced``."""
-    _may(request.auth, perms.BUY)
+    require_perm(request.auth, perms.BUY)
     orders, unsourced = services.orders_from_plan(actor=request.auth)
     return Status(
         201,
@@ -457,7 +453,7 @@ def orders_from_plan(request: HttpRequest):
     summary="A purchase order with its receipts and inspections",
 )
 def order_detail(request: HttpRequest, number: str = OrderNumber):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     return _order_detail(selectors.order_get(number=number))
 
 
@@ -469,7 +465,7 @@ def order_detail(request: HttpRequest, number: str = OrderNumber):
 def order_transition(
     request: HttpRequest, payload: PurchasingTransitionIn, number: str = OrderNumber
 ):
-    _may(request.auth, perms.BUY)
+    require_perm(request.auth, perms.BUY)
     order = selectors.order_get(number=number)
     services.order_transition(
         actor=request.auth,
@@ -489,7 +485,7 @@ def order_transition(
 def receipt_create(request: HttpRequest, payload: PurchasingReceiptIn, number: str = OrderNumber):
     """Quantities above what is still open on a line are refused (409 ``over_receipt``). The
     goods enter stock only when inspected."""
-    _may(request.auth, perms.BUY)
+    require_perm(request.auth, perms.BUY)
     order = selectors.order_get(number=number)
     receipt = services.receipt_create(
         actor=request.auth,
@@ -526,7 +522,7 @@ def inspection_record(
 ):
     """Multipart form. Accepted + rejected must equal the quantity received; the accepted
     quantity enters stock under the line's lot number, the rejected one gets a return note."""
-    _may(request.auth, perms.BUY)
+    require_perm(request.auth, perms.BUY)
     line = selectors.receipt_line_get(pk=line_id)
     for upload in photos or []:
         if has_unstorable_text(upload.name or ""):
@@ -558,7 +554,7 @@ def inspection_record(
     },
 )
 def inspection_photo(request: HttpRequest, photo_id: ObjectId):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     photo = selectors._get(InspectionPhoto.objects.all(), pk=photo_id)
     try:
         handle = photo.file.open("rb")
@@ -576,7 +572,7 @@ def inspection_photo(request: HttpRequest, photo_id: ObjectId):
     summary="Return notes for rejected goods",
 )
 def return_list(request: HttpRequest):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     return [_return_out(r) for r in selectors.return_list()[:500]]
 
 
@@ -586,7 +582,7 @@ def return_list(request: HttpRequest):
     summary="Record that rejected goods went back to the supplier",
 )
 def return_ship(request: HttpRequest, return_id: ObjectId):
-    _may(request.auth, perms.BUY)
+    require_perm(request.auth, perms.BUY)
     note = selectors.return_get(pk=return_id)
     return _return_out(services.return_ship(actor=request.auth, supplier_return=note))
 
@@ -597,7 +593,7 @@ def return_ship(request: HttpRequest, return_id: ObjectId):
     summary="Quantities on order and not yet received, per part",
 )
 def open_orders(request: HttpRequest):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     quantities = selectors.open_order_quantities()
     codes = dict(Part.objects.filter(pk__in=quantities).values_list("pk", "code"))
     return [
@@ -615,7 +611,7 @@ def open_orders(request: HttpRequest):
     summary="Batches (lots) received",
 )
 def batch_list(request: HttpRequest, filters: Query[PurchasingBatchQuery]):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     qs = selectors.batch_list(defective=filters.defective, q=filters.q)
     page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
     return {"items": [_batch_out(b) for b in page.items], "next_cursor": page.next_cursor}
@@ -648,7 +644,7 @@ def _recall_out(user: User, batch: Batch) -> dict[str, Any]:
     summary="Recall list: every work order, asset and customer that received the batch",
 )
 def batch_recall_list(request: HttpRequest, batch_id: ObjectId):
-    _may(request.auth, perms.RECALL)
+    require_perm(request.auth, perms.RECALL)
     return _recall_out(request.auth, selectors.batch_get(pk=batch_id))
 
 
@@ -658,7 +654,7 @@ def batch_recall_list(request: HttpRequest, batch_id: ObjectId):
     summary="Mark a batch defective",
 )
 def batch_defect(request: HttpRequest, batch_id: ObjectId, payload: PurchasingDefectIn):
-    _may(request.auth, perms.RECALL)
+    require_perm(request.auth, perms.RECALL)
     batch = selectors.batch_get(pk=batch_id)
     recall.batch_mark_defective(actor=request.auth, batch=batch, reason=payload.reason)
     return _recall_out(request.auth, batch)
@@ -671,8 +667,8 @@ def batch_defect(request: HttpRequest, batch_id: ObjectId, payload: PurchasingDe
 )
 def batch_recall_cases(request: HttpRequest, batch_id: ObjectId):
     """Idempotent: customers who already have a recall case for the batch are skipped."""
-    _may(request.auth, perms.RECALL)
-    _may(request.auth, "cases.add_case")
+    require_perm(request.auth, perms.RECALL)
+    require_perm(request.auth, "cases.add_case")
     batch = selectors.batch_get(pk=batch_id)
     opened = recall.recall_open_cases(actor=request.auth, batch=batch)
     return {"opened": [c.number for c in opened]}
@@ -684,7 +680,7 @@ def batch_recall_cases(request: HttpRequest, batch_id: ObjectId):
     summary="The batches a work order used",
 )
 def work_order_batches(request: HttpRequest, number: str = OrderNumber):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     from aftersales.workorders.models import WorkOrder
 
     work_order = selectors._get(WorkOrder.objects.all(), number=number)
@@ -703,7 +699,7 @@ def work_order_batches(request: HttpRequest, number: str = OrderNumber):
     summary="Price rules",
 )
 def price_rule_list(request: HttpRequest):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     return [_rule_out(r) for r in selectors.price_rule_list()]
 
 
@@ -713,7 +709,7 @@ def price_rule_list(request: HttpRequest):
     summary="Propose a price rule (active once approved)",
 )
 def price_rule_create(request: HttpRequest, payload: PurchasingPriceRuleIn):
-    _may(request.auth, perms.REQUEST_PRICE)
+    require_perm(request.auth, perms.REQUEST_PRICE)
     change = pricing.price_rule_propose(
         actor=request.auth,
         name=payload.name,
@@ -732,7 +728,7 @@ def price_rule_create(request: HttpRequest, payload: PurchasingPriceRuleIn):
     summary="Price changes: requests and history",
 )
 def price_change_list(request: HttpRequest, filters: Query[PurchasingPriceChangeQuery]):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     qs = selectors.price_change_list(status=filters.status or "")
     page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
     return {"items": [_change_out(c) for c in page.items], "next_cursor": page.next_cursor}
@@ -744,7 +740,7 @@ def price_change_list(request: HttpRequest, filters: Query[PurchasingPriceChange
     summary="Ask for a list-price or rule change",
 )
 def price_change_create(request: HttpRequest, payload: PurchasingPriceChangeIn):
-    _may(request.auth, perms.REQUEST_PRICE)
+    require_perm(request.auth, perms.REQUEST_PRICE)
     rule = None
     if payload.rule is not None:
         rule = selectors.price_rule_list().filter(pk=payload.rule).first()
@@ -769,7 +765,7 @@ def price_change_create(request: HttpRequest, payload: PurchasingPriceChangeIn):
     summary="Approve or reject a price change",
 )
 def price_change_decide(request: HttpRequest, change_id: ObjectId, payload: PurchasingDecisionIn):
-    _may(request.auth, perms.APPROVE_PRICE)
+    require_perm(request.auth, perms.APPROVE_PRICE)
     change = selectors.price_change_get(pk=change_id)
     pricing.price_change_decide(
         actor=request.auth, change=change, approve=payload.approve, note=payload.note
@@ -783,7 +779,7 @@ def price_change_decide(request: HttpRequest, change_id: ObjectId, payload: Purc
     summary="A part's selling price for a customer tier",
 )
 def price_quote(request: HttpRequest, query: Query[PurchasingQuoteQuery]):
-    _may(request.auth, perms.VIEW)
+    require_perm(request.auth, perms.VIEW)
     return pricing.price_quote(_part(query.part), query.tier)
 
 
@@ -820,5 +816,5 @@ def figures_json(summary: dict) -> dict[str, Any]:
 def stock_figures(request: HttpRequest, query: Query[PurchasingFiguresQuery]):
     """Formulas in ``aftersales/purchasing/figures.py``: turnover = issued cost ÷ average stock
     value, per stock class and month."""
-    _may(request.auth, perms.FIGURES)
+    require_perm(request.auth, perms.FIGURES)
     return figures_json(figures.figures_summary(months=query.months, dead_days=query.dead_days))

@@ -21,7 +21,7 @@ from aftersales.core.api import (
     ObjectId,
     Version,
     omitted,
-    require,
+    require_perm,
     set_fields,
 )
 from aftersales.core.errors import InvalidInput
@@ -208,7 +208,7 @@ def _rule(rule_id: int) -> RoutingRule:
 @router.get("/routing/rules", response={200: list[RuleOut], **ERRORS_READ}, summary="Routing rules")
 def rule_list(request: HttpRequest):
     """Every rule in the order they are tried."""
-    require(request.auth.has_perm(MANAGE))
+    require_perm(request.auth, MANAGE)
     return [
         _rule_out(r) for r in RoutingRule.objects.select_related("team", "category", "sla_policy")
     ]
@@ -217,14 +217,14 @@ def rule_list(request: HttpRequest):
 @router.post("/routing/rules", response={201: RuleOut, **ERRORS_WRITE}, summary="Add a rule")
 def rule_create(request: HttpRequest, payload: RuleIn):
     """Add a rule at the end of the order."""
-    require(request.auth.has_perm(MANAGE))
+    require_perm(request.auth, MANAGE)
     rule = services.rule_create(actor=request.auth, **_fields(payload.dict()))
     return Status(201, _rule_out(_rule(rule.pk)))
 
 
 @router.get("/routing/rules/{rule_id}", response={200: RuleOut, **ERRORS_READ}, summary="One rule")
 def rule_get(request: HttpRequest, rule_id: ObjectId):
-    require(request.auth.has_perm(MANAGE))
+    require_perm(request.auth, MANAGE)
     return _rule_out(_rule(rule_id))
 
 
@@ -233,7 +233,7 @@ def rule_get(request: HttpRequest, rule_id: ObjectId):
 )
 def rule_update(request: HttpRequest, rule_id: ObjectId, payload: RulePatch):
     """Change the fields sent; ``version`` must be the one you read (else 409)."""
-    require(request.auth.has_perm(MANAGE))
+    require_perm(request.auth, MANAGE)
     rule = _rule(rule_id)
     changes = _fields(set_fields(payload, exclude={"version"}))
     services.rule_update(
@@ -246,7 +246,7 @@ def rule_update(request: HttpRequest, rule_id: ObjectId, payload: RulePatch):
     "/routing/rules/{rule_id}", response={204: None, **ERRORS_WRITE}, summary="Remove a rule"
 )
 def rule_delete(request: HttpRequest, rule_id: ObjectId, version: Version):
-    require(request.auth.has_perm(MANAGE))
+    require_perm(request.auth, MANAGE)
     services.rule_delete(actor=request.auth, rule=_rule(rule_id), expected_version=version)
     return Status(204, None)
 
@@ -258,7 +258,7 @@ def rule_delete(request: HttpRequest, rule_id: ObjectId, version: Version):
 )
 def rule_move(request: HttpRequest, rule_id: ObjectId, payload: MoveIn):
     """Returns every rule in the new order."""
-    require(request.auth.has_perm(MANAGE))
+    require_perm(request.auth, MANAGE)
     services.rule_move(actor=request.auth, rule=_rule(rule_id), direction=payload.direction)
     return [
         _rule_out(r) for r in RoutingRule.objects.select_related("team", "category", "sla_policy")
@@ -299,7 +299,7 @@ def draft_rule(data: dict | None, draft_id: int | None) -> RoutingRule | None:
 def route_test(request: HttpRequest, payload: TestIn):
     """Which rule a sample case matches, the team, priority and who would be assigned now —
     optionally with an unsaved draft rule in place. Nothing is changed."""
-    require(request.auth.has_perm(MANAGE))
+    require_perm(request.auth, MANAGE)
     sample = sample_from(request.auth, payload.sample.dict())
     draft = draft_rule(payload.draft.dict() if payload.draft else None, payload.draft_id)
     result = services.route_test(sample=sample, draft=draft)

@@ -16,7 +16,7 @@ from ninja import Field, Path, Router, Schema, Status
 from aftersales.accounts.models import User
 from aftersales.cases import selectors as case_selectors
 from aftersales.cases.api_schemas import CASE_NUMBER_PATTERN
-from aftersales.core.api import ERRORS_READ, ERRORS_WRITE, InputSchema, require
+from aftersales.core.api import ERRORS_READ, ERRORS_WRITE, InputSchema, require, require_perm
 
 from . import selectors, services
 from .choices import ClockState, TargetKind
@@ -208,7 +208,7 @@ def clock_out(clock: SlaClock) -> dict[str, Any]:
 
 
 def _case_for(user: User, number: str):
-    require(user.has_perm("cases.view_case") or user.is_customer)
+    require_perm(user, "cases.view_case", also_if=user.is_customer)
     return case_selectors.case_get_for(user=user, number=number)
 
 
@@ -218,7 +218,7 @@ def _case_for(user: User, number: str):
 def policy_list(request: HttpRequest):
     """Every policy in matching order, with its targets and escalation levels."""
     user: User = request.auth
-    require(user.has_perm("sla.view_slapolicy"))
+    require_perm(user, "sla.view_slapolicy")
     return [_policy_out(p) for p in selectors.policy_list(user=user).select_related("calendar")]
 
 
@@ -245,10 +245,9 @@ def milestone_record(request: HttpRequest, payload: SlaMilestoneIn, number: str 
     are met. ``at`` may not lie in the future nor before the case was opened (422)."""
     user: User = request.auth
     case = _case_for(user, number)
-    require(
-        selectors.can_see_clocks(user) and user.has_perm("cases.transition_case"),
-        _("You are not allowed to record milestones."),
-    )
+    refused = _("You are not allowed to record milestones.")
+    require(selectors.can_see_clocks(user), refused)
+    require_perm(user, "cases.transition_case", message=refused)
     from django.utils import timezone
 
     at = payload.at or timezone.now()

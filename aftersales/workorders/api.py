@@ -28,6 +28,7 @@ from aftersales.core.api import (
     has_unstorable_text,
     paginate,
     require,
+    require_perm,
 )
 from aftersales.core.errors import InvalidInput
 from aftersales.customers.selectors import asset_get_for, customer_get_for
@@ -74,7 +75,7 @@ IdemKey = Header(
 
 
 def _order(user: User, number: str) -> WorkOrder:
-    require(user.has_perm("workorders.view_workorder") or not user.is_staff_member)
+    require_perm(user, "workorders.view_workorder", also_if=not user.is_staff_member)
     return selectors.workorder_get_for(user=user, number=number)
 
 
@@ -86,9 +87,7 @@ def _out(user: User, order: WorkOrder) -> dict[str, Any]:
 def _field(request: HttpRequest, number: str, action: str, key: str | None, run) -> Any:
     """A field-work save: the technician's own order, run once per Idempotency-Key."""
     user: User = request.auth
-    require(
-        user.has_perm("workorders.work_workorder") or user.has_perm("workorders.dispatch_workorder")
-    )
+    require_perm(user, "workorders.work_workorder", "workorders.dispatch_workorder")
     if has_unstorable_text(key):
         raise InvalidInput(_("The Idempotency-Key contains characters that cannot be stored."))
     order = _order(user, number)
@@ -119,7 +118,7 @@ def _json(data: Any) -> Any:
 def workorder_list(request: HttpRequest, filters: Query[WorkOrderQuery]):
     """Orders the caller may see, newest first: a technician only their own."""
     user: User = request.auth
-    require(user.has_perm("workorders.view_workorder"))
+    require_perm(user, "workorders.view_workorder")
     qs = selectors.workorder_list(user=user).select_related("case", "customer", "technician")
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -137,7 +136,7 @@ def workorder_list(request: HttpRequest, filters: Query[WorkOrderQuery]):
 def workorder_create(request: HttpRequest, payload: WorkOrderIn):
     """From a repair request, warranty claim or complaint case the caller can see."""
     user: User = request.auth
-    require(user.has_perm("workorders.add_workorder"))
+    require_perm(user, "workorders.add_workorder")
     case = case_get_for(user=user, number=payload.case)
     order = services.workorder_create(
         actor=user,
@@ -156,7 +155,7 @@ def workorder_create(request: HttpRequest, payload: WorkOrderIn):
 def workorder_create_direct(request: HttpRequest, payload: DirectWorkOrderIn):
     """A dispatcher opens an order directly; the repair-request case is created with it."""
     user: User = request.auth
-    require(user.has_perm("workorders.dispatch_workorder"))
+    require_perm(user, "workorders.dispatch_workorder")
     customer = customer_get_for(user=user, pk=payload.customer_id)
     asset = asset_get_for(user=user, pk=payload.asset_id) if payload.asset_id else None
     if asset is not None and asset.customer_id != customer.pk:
@@ -191,7 +190,7 @@ def workorder_get(request: HttpRequest, number: str = OrderNumber):
 )
 def workorder_patch(request: HttpRequest, payload: WorkOrderPatch, number: str = OrderNumber):
     user: User = request.auth
-    require(user.has_perm("workorders.dispatch_workorder"))
+    require_perm(user, "workorders.dispatch_workorder")
     order = _order(user, number)
     changes = {k: getattr(payload, k) for k in payload.model_fields_set if k != "version"}
     order = services.workorder_update(
@@ -210,7 +209,7 @@ def workorder_assign(request: HttpRequest, payload: WorkOrderAssignIn, number: s
     ``needs_confirmation`` with the list; send ``confirm=true`` to book anyway. A stale
     ``version`` answers 409 ``version_conflict``."""
     user: User = request.auth
-    require(user.has_perm("workorders.dispatch_workorder"))
+    require_perm(user, "workorders.dispatch_workorder")
     order = _order(user, number)
     technician = User.objects.filter(pk=payload.technician, is_active=True).first()
     if technician is None:
@@ -241,7 +240,7 @@ def workorder_suggestions(
 ):
     """Ranked and explained: certificate, skills, distance, load, calendar and bookings."""
     user: User = request.auth
-    require(user.has_perm("workorders.dispatch_workorder"))
+    require_perm(user, "workorders.dispatch_workorder")
     order = _order(user, number)
     if (start is None) != (end is None) or (start and end and end <= start):
         raise InvalidInput(_("Give a window that ends after it starts."), code="window_invalid")
@@ -441,7 +440,7 @@ def workorder_complete(
 )
 def workorder_review(request: HttpRequest, payload: WorkOrderReviewIn, number: str = OrderNumber):
     user: User = request.auth
-    require(user.has_perm("workorders.review_workorder"))
+    require_perm(user, "workorders.review_workorder")
     order = _order(user, number)
     order = services.workorder_review(
         actor=user,
@@ -477,7 +476,7 @@ def workorder_report_pdf(request: HttpRequest, number: str = OrderNumber):
 )
 def board(request: HttpRequest, day: dt.date | None = None, week: bool = False):
     user: User = request.auth
-    require(user.has_perm("workorders.dispatch_workorder"))
+    require_perm(user, "workorders.dispatch_workorder")
     data = dispatch.dispatch_board(day=day, week=week)
     return {
         "day": data["day"],
@@ -550,7 +549,7 @@ def followup_list(
     request: HttpRequest, overdue: bool = False, limit: int = Query(100, ge=1, le=500)
 ):
     user: User = request.auth
-    require(user.has_perm("workorders.followup_workorder"))
+    require_perm(user, "workorders.followup_workorder")
     qs = (selectors.followups_overdue if overdue else selectors.followups_due)(user=user)
     return [_follow_up_out(f) for f in qs.select_related("complaint_case")[:limit]]
 
@@ -562,7 +561,7 @@ def followup_list(
 )
 def followup_rate(request: HttpRequest, start: dt.date, end: dt.date):
     user: User = request.auth
-    require(user.has_perm("workorders.followup_workorder"))
+    require_perm(user, "workorders.followup_workorder")
     if end < start:
         raise InvalidInput(_("The period ends before it starts."), code="period_invalid")
     tz = timezone.get_current_timezone()
@@ -581,7 +580,7 @@ def followup_record(request: HttpRequest, payload: WorkOrderFollowUpIn, follow_u
     """Not reached: one more attempt (a survey link after the policy's attempts). Reached: the
     ten items of the evaluation form; a dissatisfied answer opens a linked complaint."""
     user: User = request.auth
-    require(user.has_perm("workorders.followup_workorder"))
+    require_perm(user, "workorders.followup_workorder")
     visible = selectors.workorder_list(user=user)
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("work_order__customer", "work_order__technician"),
@@ -625,7 +624,7 @@ def _cert_out(c: Certificate) -> dict[str, Any]:
 )
 def certificates_expiring(request: HttpRequest):
     user: User = request.auth
-    require(user.has_perm("workorders.manage_skills"))
+    require_perm(user, "workorders.manage_skills")
     return [_cert_out(c) for c in staff.certificates_expiring()]
 
 
@@ -640,7 +639,7 @@ def _technician(pk: int) -> User:
 )
 def certificate_add(request: HttpRequest, payload: TechnicianCertificateIn, user_id: ObjectId):
     user: User = request.auth
-    require(user.has_perm("workorders.manage_skills"))
+    require_perm(user, "workorders.manage_skills")
     cert = staff.certificate_add(actor=user, user=_technician(user_id), **payload.model_dump())
     return Status(201, _cert_out(cert))
 
@@ -650,7 +649,7 @@ def certificate_add(request: HttpRequest, payload: TechnicianCertificateIn, user
 )
 def skill_grant(request: HttpRequest, payload: TechnicianSkillIn, user_id: ObjectId):
     user: User = request.auth
-    require(user.has_perm("workorders.manage_skills"))
+    require_perm(user, "workorders.manage_skills")
     skill = Skill.objects.filter(code=payload.skill).first()
     if skill is None:
         raise InvalidInput(_("Unknown skill."), code="unknown_skill")
@@ -672,7 +671,7 @@ def nearest_center(
     longitude: float = Query(..., ge=-180, le=180),
 ):
     user: User = request.auth
-    require(user.has_perm("workorders.add_workorder"))
+    require_perm(user, "workorders.add_workorder")
     found = nearest_covering_center(latitude, longitude)
     if found is None:
         return {"center": None, "center_name": None, "distance_km": None}

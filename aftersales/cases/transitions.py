@@ -161,6 +161,7 @@ _TABLES: dict[CaseType, dict[Status, list[Exit[Status]]]] = {
 def _machine(case_type: CaseType, table: dict[Status, list[Exit[Status]]]) -> StateMachine[Status]:
     return StateMachine(
         name=f"case:{case_type.value}",
+        field="cases.Case.status",
         states=Status,
         initial=Status.NEW,
         table=table,

@@ -25,6 +25,15 @@ S = TypeVar("S", bound=str)
 # Shown when a table names no message of its own.
 DEFAULT_REFUSAL = _("A change from “%(from)s” to “%(to)s” is not allowed.")
 
+# "app_label.Model.field" → the machines that govern that field (one per case type for cases),
+# so a test can find a stateful field that has no table.
+_REGISTRY: dict[str, list[StateMachine[Any]]] = {}
+
+
+def registered() -> dict[str, list[StateMachine[Any]]]:
+    """Every machine that named the model field it governs, by that field."""
+    return {field: list(machines) for field, machines in sorted(_REGISTRY.items())}
+
 
 def _key(value: Any) -> str:
     # Str-based enums hash by member name, so a plain "new" would miss a Status.NEW key.
@@ -75,6 +84,7 @@ class StateMachine(Generic[S]):
     step leads out again (a closed case may be reopened). ``refusal`` is the message of the
     :class:`TransitionNotAllowed` that :meth:`check` raises, formatted with the labels of
     ``from`` and ``to``; ``detail_allowed`` adds the steps the side could take instead.
+    ``field`` (``"app_label.Model.field"``) names the model field the machine governs.
     """
 
     def __init__(
@@ -88,8 +98,10 @@ class StateMachine(Generic[S]):
         detail_allowed: bool = True,
         complete: bool = True,
         final: Iterable[S] = (),
+        field: str | None = None,
     ) -> None:
         self.name = name
+        self.field = field
         self.states: type[S] = states
         members: list[S] = list(states)  # type: ignore[call-overload]
         self._member = {_key(m): m for m in members}
@@ -119,6 +131,8 @@ class StateMachine(Generic[S]):
         loose = sorted(named - set(self._out))
         if loose:
             raise ValueError(f"{name}: no row for {', '.join(loose)}")
+        if field:
+            _REGISTRY.setdefault(field, []).append(self)
 
     def _state(self, value: Any) -> S:
         try:

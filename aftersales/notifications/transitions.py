@@ -16,6 +16,7 @@ SYSTEM = "system"
 
 NOTIFICATIONS: StateMachine[State] = StateMachine(
     name="notification",
+    field="notifications.Notification.state",
     states=State,
     initial=[State.PENDING, State.SKIPPED],
     table={

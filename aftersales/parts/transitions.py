@@ -17,6 +17,7 @@ SYSTEM = "system"
 
 RESERVATIONS: StateMachine[R] = StateMachine(
     name="reservation",
+    field="parts.Reservation.status",
     states=R,
     initial=R.ACTIVE,
     table={

@@ -25,6 +25,7 @@ APPROVER = "approver"
 
 ORDERS: StateMachine[S] = StateMachine(
     name="purchase_order",
+    field="purchasing.PurchaseOrder.status",
     states=S,
     initial=S.DRAFT,
     table={
@@ -59,6 +60,7 @@ RECEIVABLE = frozenset(state for state in ORDERS.table if ORDERS.allowed_steps(s
 
 PRICE_CHANGES: StateMachine[PriceChangeStatus] = StateMachine(
     name="price_change",
+    field="purchasing.PriceChange.status",
     states=PriceChangeStatus,
     initial=PriceChangeStatus.PENDING,
     table={
@@ -73,6 +75,7 @@ PRICE_CHANGES: StateMachine[PriceChangeStatus] = StateMachine(
 
 RETURNS: StateMachine[ReturnStatus] = StateMachine(
     name="supplier_return",
+    field="purchasing.SupplierReturn.status",
     states=ReturnStatus,
     initial=ReturnStatus.OPEN,
     table={ReturnStatus.OPEN: [step_to(ReturnStatus.SHIPPED, BUYER)], ReturnStatus.SHIPPED: []},

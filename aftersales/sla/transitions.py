@@ -18,6 +18,7 @@ SYSTEM = "system"
 
 CLOCKS: StateMachine[C] = StateMachine(
     name="sla_clock",
+    field="sla.SlaClock.state",
     states=C,
     initial=C.RUNNING,
     table={
@@ -56,6 +57,7 @@ CLOCKS: StateMachine[C] = StateMachine(
 # stopped meanwhile.
 DELIVERIES: StateMachine[D] = StateMachine(
     name="sla_escalation_delivery",
+    field="sla.EscalationDelivery.state",
     states=D,
     initial=[D.HELD, D.QUEUED],
     table={

@@ -109,6 +109,7 @@ _TABLE: dict[Status, list[Exit[Status]]] = {
 
 MACHINE: StateMachine[Status] = StateMachine(
     name="workorder",
+    field="workorders.WorkOrder.status",
     states=Status,
     initial=Status.NEW,
     table=_TABLE,
@@ -131,6 +132,7 @@ def allowed_steps(current: str, sides: set[str]) -> list[Step[Status]]:
 # sends a returned report back, and a returned report may be returned again or approved as it is.
 REVIEWS: StateMachine[ReviewState] = StateMachine(
     name="workorder.review",
+    field="workorders.WorkOrder.review_state",
     states=ReviewState,
     initial=ReviewState.PENDING,
     table={
@@ -152,6 +154,7 @@ REVIEWS: StateMachine[ReviewState] = StateMachine(
 # to the survey finishes it.
 FOLLOW_UPS: StateMachine[FollowUpState] = StateMachine(
     name="workorder.follow_up",
+    field="workorders.FollowUp.state",
     states=FollowUpState,
     initial=FollowUpState.DUE,
     table={

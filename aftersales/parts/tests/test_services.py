@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from aftersales.core.errors import Conflict, InvalidInput
-from aftersales.core.models import AuditLog
+from aftersales.core.models import AuditLog, DomainEvent
 from aftersales.notifications.models import Notification
 from aftersales.parts.errors import InsufficientStock
 from aftersales.parts.models import Batch, Movement, Reservation, StockLevel
@@ -57,6 +57,11 @@ def test_receive_issue_return_keep_level_equal_to_ledger(stock_setup):
     audit = AuditLog.objects.filter(action="stock.issue").get()
     assert audit.before["on_hand"] == "10" and audit.after["on_hand"] == "7"
     assert audit.actor == keeper and audit.after["work_order"] == "WO-0001"
+    # Each movement is one domain event with the level it left, in ledger order.
+    events = list(DomainEvent.objects.filter(aggregate="part", aggregate_id=cap.pk).order_by("id"))
+    assert [e.kind for e in events] == ["stock.receipt", "stock.issue", "stock.return"]
+    assert events[1].payload["quantity"] == "-3.000" and events[1].payload["on_hand"] == "7.000"
+    assert events[1].payload["work_order"] == "WO-0001" and events[1].actor == keeper
 
 
 def test_issue_more_than_available_is_refused_and_changes_nothing(stock_setup):

@@ -15,7 +15,7 @@ from aftersales.core.errors import (
     TransitionNotAllowed,
     VersionConflict,
 )
-from aftersales.core.models import AuditLog
+from aftersales.core.models import AuditLog, DomainEvent
 from aftersales.core.testing import image_bytes
 from aftersales.parts.models import Part, StockLevel
 from aftersales.purchasing import pricing, selectors, services
@@ -94,6 +94,12 @@ def test_order_steps_follow_the_table(users, parts, suppliers, promised):
         )
     order.refresh_from_db()
     assert order.status == "ordered"
+    # One domain event per change that happened; the refused steps left none.
+    events = DomainEvent.objects.filter(aggregate="purchase_order", aggregate_id=order.pk)
+    assert [(e.kind, e.payload.get("to")) for e in events.order_by("id")] == [
+        ("purchase_order.created", None),
+        ("purchase_order.status_changed", "ordered"),
+    ]
 
 
 def test_receipt_refused_on_a_draft_and_with_a_stale_version(

@@ -20,7 +20,7 @@ from aftersales.core.errors import (
     TransitionNotAllowed,
     VersionConflict,
 )
-from aftersales.core.models import AuditLog
+from aftersales.core.models import AuditLog, DomainEvent
 from aftersales.core.testing import image_bytes, pdf_bytes
 from aftersales.workorders import followups, selectors, services
 from aftersales.workorders.choices import FollowUpState, Status
@@ -382,6 +382,15 @@ def test_transitions_follow_the_table(order, users, techs, visit_day):
     assert order.status == Status.REJECTED and order.technician is None
     order = services.workorder_cancel(actor=users["dispatcher"], order=order, reason="客户取消")
     assert order.status == Status.CANCELLED and order.closed_at is not None
+    changes = DomainEvent.objects.filter(
+        aggregate="workorder", aggregate_id=order.pk, kind="workorder.status_changed"
+    ).order_by("id")
+    assert [(e.payload["from"], e.payload["to"]) for e in changes][-2:] == [
+        ("dispatched", "rejected"),
+        ("rejected", "cancelled"),
+    ]
+    assert changes.last().payload["reason"] == "客户取消"
+    assert changes.last().reference == order.number
 
 
 def test_pauses_move_the_case_to_waiting_and_check_in_resumes(order, users, techs, visit_day):

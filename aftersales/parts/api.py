@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
@@ -292,9 +292,15 @@ def part_stock(request: HttpRequest, code: str = PartCode):
     "/stock-locations", response={200: list[LocationOut], **ERRORS_READ}, summary="Locations"
 )
 def location_list(request: HttpRequest):
-    """Warehouses, bins and vans."""
-    require_perm(request.auth, "parts.view_part")
-    return [_location_out(loc) for loc in selectors.location_list(active=None)]
+    """Warehouses, bins and vans: all of them with ``parts.view_location``, otherwise the
+    caller's own vans."""
+    user: User = request.auth
+    require_perm(user, "parts.view_part")
+    return [
+        _location_out(loc)
+        for loc in selectors.location_list(active=None)
+        if selectors.location_visible(user, loc)
+    ]
 
 
 @router.post(
@@ -341,8 +347,13 @@ def location_update(request: HttpRequest, payload: LocationPatch, code: str = Lo
     summary="Stock at one location",
 )
 def location_stock(request: HttpRequest, code: str = LocationCode):
-    require_perm(request.auth, "parts.view_part")
+    """What one location holds; a location the caller may not see answers 404 like a missing
+    one."""
+    user: User = request.auth
+    require_perm(user, "parts.view_part")
     loc = selectors.location_get(code)
+    if not selectors.location_visible(user, loc):
+        raise Http404("location")
     return [_stock_row(lvl) for lvl in selectors.stock_at_location(loc).select_related("location")]
 
 

@@ -110,6 +110,15 @@ def location_get(code: str) -> Location:
     return location
 
 
+def location_visible(user: Any, location: Location) -> bool:
+    """Whether ``user`` may see ``location`` and what it holds: holders of
+    ``parts.view_location``, and a technician their own van. The location page and the API
+    share this rule, so a technician cannot read a warehouse's or a colleague's van's stock."""
+    if user.has_perm("parts.view_location"):
+        return True
+    return location.kind == LocationKind.VAN and location.technician_id == user.pk
+
+
 def van_locations_for(user: Any) -> QuerySet[Location]:
     """A technician's own vans."""
     return Location.objects.filter(kind=LocationKind.VAN, technician=user)

@@ -171,8 +171,9 @@ def _build() -> dict:
     return {
         "users": users,
         "customer_user": alice.user,
-        "mine": {**shared, **side(alice, case_a, att_a, wo_a)},
-        "other": {**shared, **side(bob, case_b, att_b, wo_b)},
+        # the technician's own van on one side, the warehouse on the other
+        "mine": {**shared, **side(alice, case_a, att_a, wo_a), "location": "VAN-T1"},
+        "other": {**shared, **side(bob, case_b, att_b, wo_b), "location": "WH-SH"},
     }
 
 

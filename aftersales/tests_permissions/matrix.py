@@ -489,8 +489,11 @@ API_ROWS: list[Row] = [
     ),
     api(
         "GET /api/v1/stock-locations/{code}/stock",
-        "401 403 403 200 200 403 200 200 200 200",
-        path="/api/v1/stock-locations/WH-SH/stock",
+        # the technician's own van; a warehouse is theirs to see no more than a dispatcher's
+        "401 403 403 404 200 403 200 200 200 200",
+        path="/api/v1/stock-locations/{location}/stock",
+        technician=404,
+        dispatcher=404,
     ),
     api("GET /api/v1/stock/movements", "401 403 403 200 200 403 200 200 200 200"),
     api(

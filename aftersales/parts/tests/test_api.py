@@ -209,3 +209,21 @@ def test_stock_read_is_constant_in_queries(api, stock_setup):
         client.get("/api/v1/parts/CAP-35UF/stock")
     assert len(second) == len(first)
     assert not any("parts_movement" in q["sql"] for q in second.captured_queries)
+
+
+def test_locations_without_view_location_are_the_callers_own_vans(stock_setup, users):
+    """A technician lists and reads only their own van; a dispatcher (who reads the catalog but
+    not the locations) sees none, and a warehouse's stock answers 404 to both."""
+    technician, dispatcher = Client(), Client()
+    technician.force_login(users["technician"])
+    dispatcher.force_login(users["dispatcher"])
+
+    listed = technician.get("/api/v1/stock-locations")
+    assert listed.status_code == 200
+    assert [loc["code"] for loc in listed.json()] == ["VAN-T1"]
+    assert technician.get("/api/v1/stock-locations/VAN-T1/stock").status_code == 200
+    assert technician.get("/api/v1/stock-locations/WH-SH/stock").status_code == 404
+
+    assert dispatcher.get("/api/v1/stock-locations").json() == []
+    assert dispatcher.get("/api/v1/stock-locations/WH-SH/stock").status_code == 404
+    assert dispatcher.get("/api/v1/stock-locations/VAN-T1/stock").status_code == 404

@@ -22,7 +22,6 @@ from aftersales.core.forms import add_domain_error
 from aftersales.core.pagination import keyset_page
 
 from .. import selectors, services
-from ..choices import LocationKind
 from ..forms import MOVE_KINDS, MOVEMENT_KIND_CHOICES, ImportForm, LocationForm, MovementForm
 from ..imports import run_import, stock_template_workbook
 from ..models import Batch, Location, Part, Reservation
@@ -206,12 +205,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
 # --- locations -----------------------------------------------------------------------------
 
 
-def _may_see_location(user, location: Location) -> bool:
-    if user.has_perm("parts.view_location"):
-        return True
-    return location.kind == LocationKind.VAN and location.technician_id == user.pk
-
-
 @staff_required(*VIEW)
 @require_http_methods(["GET", "POST"])
 def location_list(request: HttpRequest) -> HttpResponse:
@@ -267,7 +260,7 @@ def _location_counts(ids: list[int]) -> dict[int, int]:
 @require_GET
 def location_detail(request: HttpRequest, code: str) -> HttpResponse:
     location = selectors.location_get(code)
-    if not _may_see_location(request.user, location):
+    if not selectors.location_visible(request.user, location):
         raise Http404
     return render(
         request,

@@ -15,8 +15,8 @@ from aftersales.accounts.roles import Role
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
 from aftersales.core.versions import BOOKKEEPING, model_update
-from aftersales.search.indexing import index_asset, index_customer
 
+from . import hooks
 from .choices import CustomerKind, CustomerTier
 from .models import Address, Asset, Contact, Customer, ProductModel
 from .phones import mask_phone, normalize_phone
@@ -78,7 +78,7 @@ def customer_create(
         obj=customer,
         after={**model_snapshot(customer), "phone": mask_phone(e164)},
     )
-    index_customer(customer)
+    hooks.customer_changed.run(hooks.CustomerChanged(customer=customer))
     return customer
 
 
@@ -111,7 +111,7 @@ def customer_update(
     if not a:
         return customer
     audit_record(actor=actor, action="customer.update", obj=customer, before=b, after=a)
-    index_customer(customer)
+    hooks.customer_changed.run(hooks.CustomerChanged(customer=customer))
     return customer
 
 
@@ -144,7 +144,7 @@ def contact_add(
         obj=contact,
         after={"customer": customer.pk, "name": contact.name, "phone": mask_phone(e164)},
     )
-    index_customer(customer)
+    hooks.customer_changed.run(hooks.CustomerChanged(customer=customer))
     return contact
 
 
@@ -213,7 +213,7 @@ def asset_create(
             _("This serial number or VIN is already registered."), code="duplicate_asset"
         ) from exc
     audit_record(actor=actor, action="asset.create", obj=asset, after=model_snapshot(asset))
-    index_asset(asset)
+    hooks.asset_changed.run(hooks.AssetChanged(asset=asset))
     return asset
 
 
@@ -264,7 +264,7 @@ def asset_update(
     if not a:
         return asset
     audit_record(actor=actor, action="asset.update", obj=asset, before=b, after=a)
-    index_asset(asset)
+    hooks.asset_changed.run(hooks.AssetChanged(asset=asset))
     return asset
 
 

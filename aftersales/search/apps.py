@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from . import case_hooks
+        from . import case_hooks, customer_hooks
 
         case_hooks.register()
+        customer_hooks.register()

@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "aftersales.cases"
     label = "cases"
     verbose_name = _("Service cases")
+
+    def ready(self) -> None:
+        from . import notification_hooks
+
+        notification_hooks.register()

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from aftersales.core.rows import insert_rows
 
+from . import hooks
 from .models import Channel, Notification, State
 from .transitions import NOTIFICATIONS, SYSTEM
 
@@ -172,25 +173,7 @@ def notification_deliver(notification_id: int) -> str:
 
 
 def _timeline(note: Notification, *, failed: bool) -> None:
-    from aftersales.cases.choices import EventKind
-    from aftersales.cases.events import event_add
-
-    event_add(
-        case=note.case,  # type: ignore[arg-type]  # called only for notes about a case
-        kind=EventKind.NOTIFICATION_FAILED if failed else EventKind.NOTIFICATION_SENT,
-        actor=None,
-        body=note.subject,
-        data={
-            "notification": note.pk,
-            "channel": note.channel,
-            "template": note.template,
-            "attempts": note.attempts,
-            "to": mask_address(note.recipient),
-            "audience": "staff"
-            if getattr(note.recipient_user, "is_staff_member", False)
-            else "customer",
-        },
-    )
+    hooks.delivery_recorded.run(hooks.DeliveryRecorded(notification=note, failed=failed))
 
 
 def mask_address(address: str) -> str:

@@ -17,8 +17,13 @@ export DJANGO_SETTINGS_MODULE := config.settings
 run: setup demo ## install everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: setup ## the full suite: unit, API, permission and browser tests
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with a database of its own;
+# --dist loadfile keeps a file's tests on one worker, so module-wide fixtures are built once.
+# PYTEST_ARGS comes last and wins: PYTEST_ARGS="-n0" runs serially. The tests build their own
+# databases and serve static files from the source, so migrate and collectstatic are not needed.
+TEST_WORKERS ?= 2
+test: venv assets messages ## the full suite: unit, API, permission and browser tests
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 setup: venv assets messages migrate static
 

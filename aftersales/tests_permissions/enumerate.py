@@ -4,6 +4,7 @@ site's URL patterns as the root resolver holds them."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -13,12 +14,13 @@ from .matrix import ADMIN
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def api_operations() -> list[str]:
+@cache
+def api_operations() -> tuple[str, ...]:
     """``"METHOD /path"`` of every operation of the API, sorted."""
     from config.api import api
 
     schema = api.get_openapi_schema()
-    return sorted(f"{m.upper()} {p}" for p, ops in schema["paths"].items() for m in ops)
+    return tuple(sorted(f"{m.upper()} {p}" for p, ops in schema["paths"].items() for m in ops))
 
 
 def _walk(resolver: URLResolver, prefix: str, namespace: str):
@@ -34,7 +36,8 @@ def _walk(resolver: URLResolver, prefix: str, namespace: str):
             yield route, f"{namespace}:{name}" if namespace else name
 
 
-def url_patterns() -> list[str]:
+@cache
+def url_patterns() -> tuple[str, ...]:
     """The name (``namespace:name``, or the route when unnamed) of every HTML URL pattern,
     sorted: the API's operations are covered by their own rows, static and media files are no
     page, and the admin site counts as one."""
@@ -48,4 +51,4 @@ def url_patterns() -> list[str]:
             names.add(ADMIN)
         elif "/" + _CONVERTER.sub(r"{\1}", route) not in api_paths:
             names.add(name)
-    return sorted(names)
+    return tuple(sorted(names))

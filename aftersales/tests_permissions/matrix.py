@@ -323,7 +323,12 @@ API_ROWS: list[Row] = [
     ),
     # --- work orders ---------------------------------------------------------------------------
     api("GET /api/v1/workorders", "401 403 200 200 200 403 403 200 200 200"),
-    api("POST /api/v1/workorders", "401 403 201 201 403 403 403 201 403 201", {"case": "{case}"}),
+    api(
+        "POST /api/v1/workorders",
+        "401 403 201 201 403 403 403 201 403 201",
+        {"case": "{case}"},
+        agent=404,
+    ),
     api(
         "POST /api/v1/workorders/direct",
         "401 403 403 201 403 403 403 201 403 201",

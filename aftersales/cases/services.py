@@ -30,7 +30,7 @@ from .choices import PRIORITY_RANK, CaseType, Channel, EventKind, Priority, Seve
 from .models import Attachment, Case, CaseCategory, CaseEvent, IdempotencyKey
 from .numbering import case_number_next
 from .schemas import validate_extra
-from .transitions import CUSTOMER, STAFF, SYSTEM, allowed_steps, find_step, initial_status
+from .transitions import CUSTOMER, STAFF, SYSTEM, allowed_steps, initial_status, machine_for
 
 AUDIT_FIELDS = [
     "number",
@@ -381,14 +381,7 @@ def case_transition(
             detail={"field": "status", "allowed": list(Status.values)},
         )
     require_version(case, expected_version, CASE_CHANGED)
-    step = find_step(case.case_type, case.status, to_status)
-    allowed = [s.to.value for s in allowed_steps(case.case_type, case.status, side)]
-    if step is None or side not in step.by:
-        raise TransitionNotAllowed(
-            _("A case in status “%(from)s” cannot move to “%(to)s”.")
-            % {"from": Status(case.status).label, "to": Status(to_status).label},
-            detail={"from": case.status, "to": to_status, "allowed": allowed},
-        )
+    step = machine_for(case.case_type).check(case.status, to_status, side)
     reason = (reason or "").strip()
     if step.reason_required and not reason:
         raise InvalidInput(_("Give a reason for this change."), code="reason_required")

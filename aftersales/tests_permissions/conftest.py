@@ -41,7 +41,12 @@ def _build() -> dict:
     from aftersales.cases.services import attachment_add
     from aftersales.customers.models import ProductModel
     from aftersales.customers.services import asset_create
-    from aftersales.parts.services import location_create, part_create, stock_receive
+    from aftersales.parts.services import (
+        location_create,
+        part_create,
+        reservation_create,
+        stock_receive,
+    )
     from aftersales.purchasing.pricing import price_change_request
     from aftersales.purchasing.services import order_create, supplier_create
     from aftersales.routing.services import rule_create
@@ -125,7 +130,17 @@ def _build() -> dict:
         reorder_point=5,
         actor=keeper,
     )
-    stock_receive(part=part, location=warehouse, quantity=10, unit_cost="12.50", actor=keeper)
+    received = stock_receive(
+        part=part,
+        location=warehouse,
+        quantity=10,
+        unit_cost="12.50",
+        batch_lot="L2026-11",
+        actor=keeper,
+    )
+    reservation = reservation_create(
+        part=part, location=warehouse, quantity=1, work_order=wo_a, actor=keeper
+    )
     supplier = supplier_create(actor=None, code="sz-hualeng", name="苏州华冷配件有限公司")
     po = order_create(
         actor=keeper,
@@ -162,6 +177,8 @@ def _build() -> dict:
         "po_pk": po.pk,
         "po_version": po.version,
         "po_line": po.lines.first().pk,
+        "batch": received.batch_id,
+        "reservation": reservation.pk,
         "change": change.pk,
         "rule": rule.pk,
         "rule_version": rule.version,

@@ -879,7 +879,7 @@ HTML_ROWS: list[Row] = [
     # --- SLA and routing -----------------------------------------------------------------------
     page("sla:policy_list", "/sla/", "302 403 403 403 403 403 403 200 403 200"),
     page("sla:policy_new", "/sla/policies/new/", "302 403 403 403 403 403 403 200 403 200"),
-    page("sla:policy_edit", "/sla/policies/{policy}/", "302 403 403 403 403 403 403 404 403 404"),
+    page("sla:policy_edit", "/sla/policies/{policy}/", "302 403 403 403 403 403 403 200 403 200"),
     page("routing:rule_list", "/routing/", "302 403 403 403 403 403 403 200 403 200"),
     page("routing:rule_new", "/routing/rules/new/", "302 403 403 403 403 403 403 200 403 200"),
     page("routing:rule_edit", "/routing/rules/{rule}/", "302 403 403 403 403 403 403 200 403 200"),

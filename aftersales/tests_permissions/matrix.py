@@ -160,6 +160,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "PATCH /api/v1/cases/{number}",
@@ -168,6 +170,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "GET /api/v1/cases/{number}/timeline",
@@ -175,6 +179,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/timeline",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "POST /api/v1/cases/{number}/replies",
@@ -183,6 +189,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/replies",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "POST /api/v1/cases/{number}/notes",
@@ -191,6 +199,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/notes",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "GET /api/v1/cases/{number}/transitions",
@@ -198,6 +208,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/transitions",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     # only the case's customer rates, and only once it is resolved (the case is new: 409)
     api(
@@ -207,6 +219,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/rating",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "POST /api/v1/cases/{number}/transitions",
@@ -215,6 +229,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/transitions",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "POST /api/v1/cases/{number}/assignment",
@@ -223,6 +239,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/assignment",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "GET /api/v1/cases/{number}/attachments",
@@ -230,6 +248,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/attachments",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "POST /api/v1/cases/{number}/attachments",
@@ -238,6 +258,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/cases/{case}/attachments",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     api(
         "GET /api/v1/attachments/{attachment_id}",
@@ -245,6 +267,8 @@ API_ROWS: list[Row] = [
         path="/api/v1/attachments/{attachment}",
         customer=404,
         agent=404,
+        complaint_officer=404,
+        technician=404,
     ),
     # --- audit, search -------------------------------------------------------------------------
     api("GET /api/v1/audit", "401 403 403 403 403 403 403 200 200 200"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from aftersales.accounts.models import Team, User
+from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, diff, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from aftersales.core.versions import require_version, versioned_update
@@ -100,9 +101,9 @@ def _save_attachments(
             event=event,
             original_name=(upload.name or "file")[:200],
             content_type=content_type,
-            size=upload.size,
+            size=upload.size or 0,
             is_public=public,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=actor_or_none(actor),
         )
 
         att.file.save(f"{uuid.uuid4().hex}.{ext}", upload, save=False)
@@ -216,7 +217,7 @@ def case_create(
         team=team,
         assignee=assignee,
         extra=clean_extra,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_or_none(actor),
     )
     event = events.case_opened(case=case, actor=actor, channel=channel, case_type=case_type)
     if files:
@@ -345,7 +346,8 @@ def case_update(
         else:
             values[field] = value
     before = model_snapshot(case, AUDIT_FIELDS)
-    current = {k: getattr(case, Case._meta.get_field(k).attname) for k in values}
+    attnames = {f.name: f.attname for f in Case._meta.concrete_fields}
+    current = {k: getattr(case, attnames[k]) for k in values}
     wanted = {k: getattr(v, "pk", v) for k, v in values.items()}
     if current == wanted:
         return case  # nothing to change: no new version, no event

@@ -32,11 +32,15 @@ def _matrix_media(tmp_path_factory):
 def _media_root(settings, _matrix_media):
     """The world's files live for the whole module, so every test reads the same media root
     (this replaces the per-test folder of the shared fixtures)."""
+    from aftersales.accounts import role_cache
+
     settings.MEDIA_ROOT = _matrix_media
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    role_cache.clear()  # another module's users had these ids; their roles must not leak
 
 
 def _build() -> dict:
+    from aftersales.accounts import role_cache
     from aftersales.accounts.models import Department, ServiceCenter, Team
     from aftersales.cases.services import attachment_add
     from aftersales.customers.models import ProductModel
@@ -54,6 +58,7 @@ def _build() -> dict:
     from aftersales.workorders.models import Skill
     from aftersales.workorders.services import workorder_assign, workorder_create
 
+    role_cache.clear()
     dept = Department.objects.create(code="service", name="售后服务部")
     ServiceCenter.objects.create(
         code="sh-01",

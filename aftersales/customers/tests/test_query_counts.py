@@ -26,7 +26,8 @@ CUSTOMER_SEARCH = 7
 CUSTOMER_PAGE = 12
 API_CUSTOMER_LIST = 6
 API_CUSTOMER_DETAIL = 9
-API_ASSET_LIST = 5
+# The role check reads the user's role names once (is_customer) besides the permissions.
+API_ASSET_LIST = 6
 
 _serial = iter(range(1, 10**6))
 

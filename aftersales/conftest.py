@@ -22,6 +22,30 @@ def _media_root(settings, tmp_path):
     role_cache.clear()  # ids are reused between tests; a cached role must not leak across
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts with the per-process caches as a newly started process has them.
+
+    With pytest-xdist which tests ran earlier on a worker, and how long ago, depends on how the
+    files were handed out. A cache left warm (or stale: the search dictionary is checked again
+    after five minutes) by an earlier test changes the queries a later one makes."""
+    from django.core.cache import caches
+
+    from aftersales.calendars import services as calendars
+    from aftersales.routing import services as routing
+    from aftersales.search import dictionary
+    from aftersales.sla import services as sla
+
+    for cache in caches.all(initialized_only=True):
+        # only a cache private to this process: a shared one (Redis) belongs to other runs too
+        if type(cache).__name__ == "LocMemCache":
+            cache.clear()
+    dictionary._state.update(checked=float("-inf"), count=-1)
+    routing._rules_cache = None
+    sla._book_cache = None
+    calendars._forget(*list(calendars._cache))
+
+
 @pytest.fixture
 def org(db):
     """Two teams in one department, and a service center."""

@@ -11,6 +11,8 @@ case_opened        a case was registered                      routing record (10
                                                               service levels (30)
 details_changed    the case's own fields changed              search (20), service levels (30)
 status_changed     the status moved                           search (20), service levels (30)
+closed             closed or cancelled (after status_changed) none yet (surveys, KPI roll-ups)
+reopened           resolved/closed taken up again             none yet
 assigned           team or assignee changed                   search (20)
 replied            a public message (staff or customer)       search (20), service levels (30)
 noted              an internal note                           search (20)
@@ -80,6 +82,29 @@ class StatusChanged:
 
 
 @dataclass(frozen=True)
+class Closed:
+    """The case ended: closed or cancelled (``status``), from any open or resolved status."""
+
+    case: Case
+    actor: Any
+    status: str
+    reason: str
+    now: dt.datetime
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """A resolved or closed case was taken up again (the customer said it is not solved, or
+    staff reopened it)."""
+
+    case: Case
+    actor: Any
+    from_status: str
+    reason: str
+    now: dt.datetime
+
+
+@dataclass(frozen=True)
 class Assigned:
     case: Case
     actor: Any
@@ -114,6 +139,8 @@ route_new_case: Provider[NewCaseRequest, Any] = Provider("route_new_case", NewCa
 case_opened: Hook[CaseOpened] = Hook("case_opened", CaseOpened)
 details_changed: Hook[DetailsChanged] = Hook("details_changed", DetailsChanged)
 status_changed: Hook[StatusChanged] = Hook("status_changed", StatusChanged)
+closed: Hook[Closed] = Hook("closed", Closed)
+reopened: Hook[Reopened] = Hook("reopened", Reopened)
 assigned: Hook[Assigned] = Hook("assigned", Assigned)
 replied: Hook[Replied] = Hook("replied", Replied)
 noted: Hook[Noted] = Hook("noted", Noted)
@@ -123,6 +150,8 @@ ALL_HOOKS: tuple[Hook[Any], ...] = (
     case_opened,
     details_changed,
     status_changed,
+    closed,
+    reopened,
     assigned,
     replied,
     noted,

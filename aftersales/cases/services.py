@@ -396,10 +396,11 @@ def case_transition(
             values["resolution"] = reason  # what was done, in the words the customer reads
     if to_status in (Status.CLOSED, Status.CANCELLED):
         values["closed_at"] = now
-    if from_status in (Status.CLOSED, Status.RESOLVED) and to_status not in (
+    reopened = from_status in (Status.CLOSED, Status.RESOLVED) and to_status not in (
         Status.CLOSED,
         Status.CANCELLED,
-    ):
+    )
+    if reopened:
         values["closed_at"] = None
         values["resolved_at"] = None
     case = _conditional_update(case, expected_version, **values)
@@ -419,6 +420,19 @@ def case_transition(
             case=case, actor=actor, from_status=from_status, to_status=to_status, now=now
         )
     )
+    # The life cycle's two ends get hooks of their own (a survey falls due when a case
+    # closes, and is withdrawn when it is reopened), run after the status consumers.
+    if to_status in (Status.CLOSED, Status.CANCELLED) and from_status not in (
+        Status.CLOSED,
+        Status.CANCELLED,
+    ):
+        hooks.closed.run(
+            hooks.Closed(case=case, actor=actor, status=to_status, reason=reason, now=now)
+        )
+    elif reopened:
+        hooks.reopened.run(
+            hooks.Reopened(case=case, actor=actor, from_status=from_status, reason=reason, now=now)
+        )
     notify.customer_status_changed(case, from_status)
     return case
 

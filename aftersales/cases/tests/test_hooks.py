@@ -101,3 +101,41 @@ def test_every_change_writes_one_domain_event(customers, users, org):
     assert status.reference == case.number
     assert status.payload["from"] == "new" and status.payload["to"] == "in_progress"
     assert status.actor == agent
+
+
+def test_closing_and_reopening_run_their_own_hooks_after_the_status_consumers(
+    customers, users, org
+):
+    calls: list[tuple[str, str]] = []
+
+    def on_status(p):
+        calls.append(("status", p.to_status))
+
+    def on_closed(p):
+        calls.append(("closed", p.status))
+
+    def on_reopened(p):
+        calls.append(("reopened", p.from_status))
+
+    hooks.status_changed.register(on_status, name="test-status", order=99)
+    hooks.closed.register(on_closed, name="test-closed", order=10)
+    hooks.reopened.register(on_reopened, name="test-reopened", order=10)
+    try:
+        agent = users["agent"]
+        case = make_case(customers["alice"], team=org["team_a"])
+        for to in ("in_progress", "resolved", "closed", "in_progress"):
+            case = case_transition(
+                actor=agent, case=Case.objects.get(pk=case.pk), to_status=to, reason="已处理"
+            )
+    finally:
+        hooks.status_changed.unregister("test-status")
+        hooks.closed.unregister("test-closed")
+        hooks.reopened.unregister("test-reopened")
+    assert calls == [
+        ("status", "in_progress"),
+        ("status", "resolved"),
+        ("status", "closed"),
+        ("closed", "closed"),
+        ("status", "in_progress"),
+        ("reopened", "closed"),
+    ]

@@ -28,7 +28,7 @@ from aftersales.workorders.transitions import (
     find_step,
 )
 
-from .conftest import signature_png, work_until_in_progress
+from .test_services import _completed
 
 ORDER_STATES = sorted(s.value for s in MACHINE.table)
 
@@ -110,36 +110,12 @@ def test_every_state_is_reachable_and_none_is_a_dead_end(machine):
     assert FollowUp._meta.get_field("state").default == FollowUpState.DUE
 
 
-def _signed_off(order, users, techs, day):
-    wang = techs["wang"]
-    order = work_until_in_progress(order, users["dispatcher"], wang, day)
-    services.workorder_record(
-        actor=wang,
-        order=order,
-        findings="不制冷",
-        fault_cause="缺氟",
-        repair_details="补焊并加氟",
-        result="已加氟",
-        labour_minutes=60,
-    )
-    order.refresh_from_db()
-    services.workorder_sign(
-        actor=wang,
-        order=order,
-        signature=signature_png(),
-        signer_name="张三丰",
-        amount_seen=services.order_totals(order)["chargeable"],
-    )
-    order.refresh_from_db()
-    return services.workorder_complete(actor=wang, order=order)
-
-
 @pytest.mark.django_db
 def test_the_review_services_take_exactly_the_steps_of_the_table(order, users, techs, visit_day):
     """From every review state of a signed-off order, each review action (approve, return,
     correct) succeeds exactly when the table lists its step for the acting side; each success
     is rolled back so the next starts from the same state."""
-    order = _signed_off(order, users, techs, visit_day)
+    order = _completed(order, users, techs, visit_day)
     assert order.review_state == ReviewState.PENDING  # sign-off opens the review
     supervisor, wang = users["supervisor"], techs["wang"]
     actions = [
@@ -192,7 +168,7 @@ def test_the_follow_up_services_take_exactly_the_steps_of_the_table(
     last unanswered call, a reached call, the customer's survey answer) succeeds exactly when
     the table lists its step for that side; each success is rolled back."""
     settings.WORKORDER_FOLLOWUP_ATTEMPTS = 2
-    order = _signed_off(order, users, techs, visit_day)
+    order = _completed(order, users, techs, visit_day)
     follow_up = order.follow_up
     caller = users["supervisor"]
     scores = {code: 4 for code in followups.DIMENSIONS}

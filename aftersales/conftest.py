@@ -5,6 +5,7 @@ Tests build on these so that a permission matrix reads as "this role, that objec
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -46,18 +47,68 @@ def _fresh_process_state():
     calendars._forget(*list(calendars._cache))
 
 
-@pytest.fixture
-def org(db):
-    """Two teams in one department, and a service center."""
+# The world most tests share, as plain functions so that module-scoped fixtures (the
+# permission matrices) build the same records as the function-scoped fixtures below.
+
+
+def build_org(**center: Any) -> dict:
+    """Two teams in one department, and a service center (``center`` adds its fields)."""
     from aftersales.accounts.models import Department, ServiceCenter, Team
 
     dept = Department.objects.create(code="service", name="售后服务部")
-    center = ServiceCenter.objects.create(
-        code="sh-01", name="上海浦东服务中心", address="上海市浦东新区张江路 100 号"
+    center_row = ServiceCenter.objects.create(
+        code="sh-01", name="上海浦东服务中心", address="上海市浦东新区张江路 100 号", **center
     )
     team_a = Team.objects.create(code="hotline", name="热线组", department=dept)
     team_b = Team.objects.create(code="field", name="上门维修组", department=dept)
-    return {"department": dept, "center": center, "team_a": team_a, "team_b": team_b}
+    return {"department": dept, "center": center_row, "team_a": team_a, "team_b": team_b}
+
+
+def build_staff(org: dict, *, in_team_b: tuple[tuple[str, str], ...] = ()) -> dict:
+    """One user per staff role (agent, technician and complaint officer in team A), plus the
+    ``(username, role)`` users of ``in_team_b``."""
+    made = {}
+    for role in Role:
+        if role == Role.CUSTOMER:
+            continue
+        teams = (
+            [org["team_a"]] if role in (Role.AGENT, Role.TECHNICIAN, Role.COMPLAINT_OFFICER) else []
+        )
+        made[str(role)] = make_user(str(role), role, teams=teams)
+    for username, role in in_team_b:
+        made[username] = make_user(username, role, teams=[org["team_b"]])
+    return made
+
+
+def build_product_model():
+    from aftersales.customers.models import ProductModel
+
+    return ProductModel.objects.create(
+        code="KFR-35GW", name="海尔空调", brand="海尔", product_line="空调", warranty_months=12
+    )
+
+
+def build_customers(product_model) -> dict:
+    """Two portal customers, Alice and Bob, each with one air conditioner."""
+    from aftersales.customers.services import asset_create
+
+    alice = make_portal_customer("alice", "张三丰", "13812345678")
+    bob = make_portal_customer("bob", "李四", "13987654321")
+    for cust, serial in ((alice, "SN-A-0001"), (bob, "SN-B-0001")):
+        asset_create(
+            actor=None,
+            customer=cust,
+            product_model=product_model,
+            serial_number=serial,
+            purchase_date=dt.date(2026, 3, 1),
+        )
+    return {"alice": alice, "bob": bob}
+
+
+@pytest.fixture
+def org(db):
+    """Two teams in one department, and a service center."""
+    return build_org()
 
 
 def make_user(username: str, role: str, *, teams=(), email: str = ""):
@@ -77,25 +128,12 @@ def make_user(username: str, role: str, *, teams=(), email: str = ""):
 @pytest.fixture
 def users(org):
     """One user per staff role; the agent and technician belong to team A."""
-    made = {}
-    for role in Role:
-        if role == Role.CUSTOMER:
-            continue
-        teams = (
-            [org["team_a"]] if role in (Role.AGENT, Role.TECHNICIAN, Role.COMPLAINT_OFFICER) else []
-        )
-        made[str(role)] = make_user(str(role), role, teams=teams)
-    made["agent_b"] = make_user("agent_b", Role.AGENT, teams=[org["team_b"]])
-    return made
+    return build_staff(org, in_team_b=(("agent_b", Role.AGENT),))
 
 
 @pytest.fixture
 def product_model(db):
-    from aftersales.customers.models import ProductModel
-
-    return ProductModel.objects.create(
-        code="KFR-35GW", name="海尔空调", brand="海尔", product_line="空调", warranty_months=12
-    )
+    return build_product_model()
 
 
 def make_portal_customer(username: str, name: str, phone: str):
@@ -113,19 +151,7 @@ def make_portal_customer(username: str, name: str, phone: str):
 @pytest.fixture
 def customers(db, product_model):
     """Two portal customers, each with one asset."""
-    from aftersales.customers.services import asset_create
-
-    alice = make_portal_customer("alice", "张三丰", "13812345678")
-    bob = make_portal_customer("bob", "李四", "13987654321")
-    for cust, serial in ((alice, "SN-A-0001"), (bob, "SN-B-0001")):
-        asset_create(
-            actor=None,
-            customer=cust,
-            product_model=product_model,
-            serial_number=serial,
-            purchase_date=dt.date(2026, 3, 1),
-        )
-    return {"alice": alice, "bob": bob}
+    return build_customers(product_model)
 
 
 def make_case(customer, *, actor=None, team=None, assignee=None, case_type="repair_request", **kw):

@@ -8,7 +8,6 @@ point the same rows at records the caller may not see and check that nothing cha
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -21,7 +20,13 @@ from aftersales.accounts.roles import Role
 from aftersales.accounts.services import apikey_create
 from aftersales.cases.models import Attachment, Case, CaseEvent
 from aftersales.cases.services import attachment_add
-from aftersales.conftest import make_case, make_portal_customer, make_user
+from aftersales.conftest import (
+    build_customers,
+    build_org,
+    build_product_model,
+    build_staff,
+    make_case,
+)
 from aftersales.core.models import AuditLog
 from aftersales.core.testing import image_bytes
 from aftersales.customers.models import Address, Asset, Contact, Customer
@@ -318,37 +323,13 @@ def _build() -> dict:
     """The shared fixtures' organisation, users, customers and cases (see ``conftest``), and one
     public attachment on Alice's and on Bob's case."""
     from aftersales.accounts import role_cache
-    from aftersales.accounts.models import Department, ServiceCenter, Team
-    from aftersales.customers.models import ProductModel
-    from aftersales.customers.services import asset_create
 
     role_cache.clear()  # another module's users had these ids; their roles must not leak
-    dept = Department.objects.create(code="service", name="售后服务部")
-    ServiceCenter.objects.create(
-        code="sh-01", name="上海浦东服务中心", address="上海市浦东新区张江路 100 号"
-    )
-    team_a = Team.objects.create(code="hotline", name="热线组", department=dept)
-    team_b = Team.objects.create(code="field", name="上门维修组", department=dept)
-    users = {}
-    for role in Role:
-        if role == Role.CUSTOMER:
-            continue
-        in_a = role in (Role.AGENT, Role.TECHNICIAN, Role.COMPLAINT_OFFICER)
-        users[str(role)] = make_user(str(role), role, teams=[team_a] if in_a else [])
-    users["agent_b"] = make_user("agent_b", Role.AGENT, teams=[team_b])
-    model = ProductModel.objects.create(
-        code="KFR-35GW", name="海尔空调", brand="海尔", product_line="空调", warranty_months=12
-    )
-    alice = make_portal_customer("alice", "张三丰", "13812345678")
-    bob = make_portal_customer("bob", "李四", "13987654321")
-    for customer, serial in ((alice, "SN-A-0001"), (bob, "SN-B-0001")):
-        asset_create(
-            actor=None,
-            customer=customer,
-            product_model=model,
-            serial_number=serial,
-            purchase_date=dt.date(2026, 3, 1),
-        )
+    org = build_org()
+    team_a, team_b = org["team_a"], org["team_b"]
+    users = build_staff(org, in_team_b=(("agent_b", Role.AGENT),))
+    folks = build_customers(build_product_model())
+    alice, bob = folks["alice"], folks["bob"]
     cases = {
         "alice_a": make_case(alice, team=team_a),
         "bob_b": make_case(bob, team=team_b, title="洗衣机漏水"),

@@ -17,7 +17,13 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from aftersales.accounts.roles import Role
-from aftersales.conftest import make_case, make_portal_customer, make_user
+from aftersales.conftest import (
+    build_customers,
+    build_org,
+    build_product_model,
+    build_staff,
+    make_case,
+)
 from aftersales.core.testing import image_bytes
 
 PNG = image_bytes("PNG")
@@ -41,10 +47,7 @@ def _media_root(settings, _matrix_media):
 
 def _build() -> dict:
     from aftersales.accounts import role_cache
-    from aftersales.accounts.models import Department, ServiceCenter, Team
     from aftersales.cases.services import attachment_add
-    from aftersales.customers.models import ProductModel
-    from aftersales.customers.services import asset_create
     from aftersales.parts.services import (
         location_create,
         part_create,
@@ -59,38 +62,16 @@ def _build() -> dict:
     from aftersales.workorders.services import workorder_assign, workorder_create
 
     role_cache.clear()
-    dept = Department.objects.create(code="service", name="售后服务部")
-    ServiceCenter.objects.create(
-        code="sh-01",
-        name="上海浦东服务中心",
-        address="上海市浦东新区张江路 100 号",
+    org = build_org(
         latitude=Decimal("31.204000"),
         longitude=Decimal("121.600000"),
         coverage_radius_km=Decimal("20.0"),
     )
-    team_a = Team.objects.create(code="hotline", name="热线组", department=dept)
-    team_b = Team.objects.create(code="field", name="上门维修组", department=dept)
-    users = {}
-    for role in Role:
-        if role == Role.CUSTOMER:
-            continue
-        teams = [team_a] if role in (Role.AGENT, Role.TECHNICIAN, Role.COMPLAINT_OFFICER) else []
-        users[str(role)] = make_user(str(role), role, teams=teams)
-    users["technician_b"] = make_user("technician_b", Role.TECHNICIAN, teams=[team_b])
-
-    model = ProductModel.objects.create(
-        code="KFR-35GW", name="海尔空调", brand="海尔", product_line="空调", warranty_months=12
-    )
-    alice = make_portal_customer("alice", "张三丰", "13812345678")
-    bob = make_portal_customer("bob", "李四", "13987654321")
-    for cust, serial in ((alice, "SN-A-0001"), (bob, "SN-B-0001")):
-        asset_create(
-            actor=None,
-            customer=cust,
-            product_model=model,
-            serial_number=serial,
-            purchase_date=dt.date(2026, 3, 1),
-        )
+    team_a, team_b = org["team_a"], org["team_b"]
+    users = build_staff(org, in_team_b=(("technician_b", Role.TECHNICIAN),))
+    model = build_product_model()
+    folks = build_customers(model)
+    alice, bob = folks["alice"], folks["bob"]
     case_a = make_case(alice, team=team_a)
     case_b = make_case(bob, team=team_b, title="洗衣机漏水")
     agent = users["agent"]

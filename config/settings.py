@@ -241,6 +241,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # --- background jobs ------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY_IMMEDIATE = _env_bool("HUEY_IMMEDIATE", TESTING)
+# The default service levels are written after ``migrate`` (aftersales/sla/defaults.py); the
+# tests build the policies they test.
+SLA_SEED_DEFAULTS = _env_bool("SLA_SEED_DEFAULTS", not TESTING)
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",

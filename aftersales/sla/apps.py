@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,8 +15,10 @@ class SlaConfig(AppConfig):
             case_hooks,
             tasks,  # noqa: F401  (registers the periodic sweep with Huey)
         )
+        from .defaults import seed_after_migrate
 
         case_hooks.register()
+        post_migrate.connect(seed_after_migrate, dispatch_uid="sla_seed_default")
 
         calendar_changed.connect(_calendar_changed, dispatch_uid="sla-calendar-changed")
 

@@ -1,6 +1,7 @@
 """The JSON API under ``/api/v1`` (OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``)."""
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from aftersales.accounts.api import router as accounts_router
 from aftersales.calendars.api import router as calendars_router
@@ -17,7 +18,39 @@ from aftersales.workorders.api import router as workorders_router
 
 from .api_auth import AUTH
 
-api = NinjaAPI(
+
+class ServiceAPI(NinjaAPI):
+    """The project's API: one rule names every operation for the clients generated from it.
+
+    An operation's id is ``<app>_<action>``. ``<app>`` is the tag its router is mounted with
+    below, lower case without spaces (``Cases`` → ``cases``, ``Work orders`` → ``workorders``);
+    ``<action>`` is the view function's name without the app's own noun (``case_create`` in
+    Cases → ``cases_create``, ``attachment_list`` → ``cases_attachment_list``), its last word
+    read through ``VERB_SYNONYMS`` (``case_detail`` → ``cases_get``). A generated client calls
+    the operation by that name; ``tests_api/test_operation_ids.py`` holds the committed list
+    that keeps every id stable.
+    """
+
+    VERB_SYNONYMS = {"detail": "get", "patch": "update", "endpoint": "query"}
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        tag = (operation.tags or ["api"])[0]
+        prefix = tag.lower().replace(" ", "")
+        noun = prefix.removesuffix("s")
+        action = operation.view_func.__name__
+        for own in (prefix, noun):
+            if action == own:
+                action = ""
+                break
+            if action.startswith(own + "_"):
+                action = action[len(own) + 1 :]
+                break
+        head, _, verb = action.rpartition("_")
+        verb = self.VERB_SYNONYMS.get(verb, verb)
+        return "_".join(part for part in (prefix, head, verb) if part)
+
+
+api = ServiceAPI(
     title="aftersales API",
     version="1",
     description="After-sales service management: customers, assets, service cases, timeline, "
@@ -29,14 +62,14 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_error_handlers(api)
-api.add_router("/v1/", accounts_router)
-api.add_router("/v1/", customers_router)
-api.add_router("/v1/", cases_router)
-api.add_router("/v1/", audit_router)
-api.add_router("/v1/", search_router)
-api.add_router("/v1/", calendars_router)
-api.add_router("/v1/", sla_router)
-api.add_router("/v1/", routing_router)
-api.add_router("/v1/", workorders_router)
-api.add_router("/v1/", parts_router)
-api.add_router("/v1/", purchasing_router)
+api.add_router("/v1/", accounts_router, tags=["Accounts"])
+api.add_router("/v1/", customers_router, tags=["Customers"])
+api.add_router("/v1/", cases_router, tags=["Cases"])
+api.add_router("/v1/", audit_router, tags=["Audit"])
+api.add_router("/v1/", search_router, tags=["Search"])
+api.add_router("/v1/", calendars_router, tags=["Calendars"])
+api.add_router("/v1/", sla_router, tags=["SLA"])
+api.add_router("/v1/", routing_router, tags=["Routing"])
+api.add_router("/v1/", workorders_router, tags=["Work orders"])
+api.add_router("/v1/", parts_router, tags=["Parts"])
+api.add_router("/v1/", purchasing_router, tags=["Purchasing"])

@@ -28,6 +28,8 @@ STAFF_ROLES = [r for r in Role if r != Role.CUSTOMER]
 _CASE_WORK = [
     "cases.view_case",
     "cases.view_team_cases",
+    # the customer's whole history at the desk (docs/adr/0006-customer-history-at-the-desk.md)
+    "cases.view_customer_history",
     "cases.add_case",
     "cases.change_case",
     "cases.reply_case",

@@ -200,6 +200,10 @@ class Case(models.Model):
         permissions = [
             ("view_all_cases", _("Can see every case, whatever the team")),
             ("view_team_cases", _("Can see the cases of their teams")),
+            (
+                "view_customer_history",
+                _("Can see every case of a customer: facts and public thread"),
+            ),
             ("reply_case", _("Can reply publicly on a case")),
             ("note_case", _("Can add internal notes")),
             ("transition_case", _("Can change a case's status")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -118,6 +119,20 @@ def notification_queue(
     return note
 
 
+def notification_idempotency_key(note: Notification) -> str:
+    """The message's identity for the receiving side, derived from the outbox row only: the
+    same on every try (a retry, a resend after a claim's lease ran out), so a receiver that
+    saw it once can drop the duplicate; the row's creation time keeps it unique when ids start
+    again on a new database. Channels other than e-mail pass it as their idempotency id."""
+    return f"aftersales-notification-{note.pk}-{note.created_at:%Y%m%d%H%M%S%f}"
+
+
+def notification_message_id(note: Notification) -> str:
+    """``Message-ID`` of the e-mail: the idempotency key at the sender's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{notification_idempotency_key(note)}@{domain}>"
+
+
 def _send(note: Notification) -> None:
     if note.channel == Channel.EMAIL:
         EmailMessage(
@@ -125,7 +140,10 @@ def _send(note: Notification) -> None:
             body=note.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[note.recipient],
-            headers={"X-Aftersales-Notification": str(note.pk)},
+            headers={
+                "Message-ID": notification_message_id(note),
+                "X-Aftersales-Notification": str(note.pk),
+            },
         ).send(fail_silently=False)
     elif note.channel == Channel.IN_APP:
         return
@@ -184,13 +202,13 @@ def mask_address(address: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
-def notifications_due(limit: int = 200) -> list[int]:
-    """Ids of messages that should have gone out by now (stuck pending, or retry due)."""
+def notifications_due(limit: int = 200, grace: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
+    """Ids of messages that should have gone out by now (stuck pending, or retry due). A pending
+    row younger than ``grace`` is left to the send task its commit queued."""
     now = timezone.now()
-    grace = now - dt.timedelta(minutes=1)
     return list(
         Notification.objects.filter(
-            Q(state=State.PENDING, next_attempt_at__isnull=True, created_at__lte=grace)
+            Q(state=State.PENDING, next_attempt_at__isnull=True, created_at__lte=now - grace)
             | Q(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
         )
         .order_by("id")

@@ -214,6 +214,13 @@ USE_I18N = True
 USE_TZ = True
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 
+# Geocoding (docs/geocoding.md): offline to district centroids always; the AMap web-service
+# geocoder refines points in the background only when a key is set.
+GEOCODER_AMAP_KEY = os.environ.get("GEOCODER_AMAP_KEY", "")
+GEOCODER_AMAP_SECRET = os.environ.get("GEOCODER_AMAP_SECRET", "")  # for signed requests
+GEOCODER_AMAP_URL = os.environ.get("GEOCODER_AMAP_URL", "https://restapi.amap.com/v3/geocode/geo")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "3"))
+
 # --- static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.geocoding import GeoPrecision, GeoSource
+
 from .roles import Role
 
 
@@ -137,6 +139,12 @@ class ServiceCenter(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    geo_precision = models.CharField(
+        _("location precision"), max_length=10, choices=GeoPrecision.choices, blank=True
+    )
+    geo_source = models.CharField(
+        _("location source"), max_length=10, choices=GeoSource.choices, blank=True
+    )
     coverage_radius_km = models.DecimalField(
         _("coverage radius (km)"), max_digits=6, decimal_places=1, default=Decimal("30.0")
     )
@@ -169,6 +177,9 @@ class ServiceCenter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def geocode_query(self) -> tuple[str, str]:
+        return self.address, ""
 
 
 class ApiKey(models.Model):

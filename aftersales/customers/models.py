@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.geocoding import GeoPrecision, GeoSource, address_text
+
 from .choices import CustomerKind, CustomerTier
 
 
@@ -107,6 +109,12 @@ class Address(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    geo_precision = models.CharField(
+        _("location precision"), max_length=10, choices=GeoPrecision.choices, blank=True
+    )
+    geo_source = models.CharField(
+        _("location source"), max_length=10, choices=GeoSource.choices, blank=True
+    )
     is_default = models.BooleanField(_("default"), default=False)
 
     class Meta:
@@ -116,6 +124,13 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province}{self.city}{self.district}{self.street}"
+
+    def geocode_query(self) -> tuple[str, str]:
+        """The text a geocoder reads, and the city that narrows it."""
+        return (
+            address_text(self.province, self.city, self.district, self.street),
+            self.city or self.province,
+        )
 
 
 class ProductModel(models.Model):

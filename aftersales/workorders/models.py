@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.geocoding import GeoPrecision, GeoSource
+
 from .choices import (
     CertificateType,
     FollowUpState,
@@ -83,6 +85,12 @@ class WorkOrder(models.Model):
     )
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    geo_precision = models.CharField(
+        _("location precision"), max_length=10, choices=GeoPrecision.choices, blank=True
+    )
+    geo_source = models.CharField(
+        _("location source"), max_length=10, choices=GeoSource.choices, blank=True
     )
     service_center = models.ForeignKey(
         "accounts.ServiceCenter",
@@ -167,6 +175,9 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def geocode_query(self) -> tuple[str, str]:
+        return self.address, ""
 
     @property
     def status_label(self) -> str:

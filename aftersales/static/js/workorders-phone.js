@@ -173,15 +173,38 @@
   if (signForm && window.SignaturePad) {
     var canvas = signForm.querySelector("canvas");
     var pad = new window.SignaturePad(canvas, { backgroundColor: "rgba(0,0,0,0)", penColor: "#111" });
+    /* Resizing a canvas wipes it: a phone's address bar sliding away or a rotation would lose
+     * the customer's signature. The strokes are kept as data (toData/fromData, as
+     * signature_pad documents), scaled to fit the new size, and drawn again on the resized canvas;
+     * a resize that leaves the canvas's size and pixel ratio as they were changes nothing. */
+    var drawn = { width: 0, height: 0, ratio: 0 };
     var resize = function () {
       var ratio = Math.max(window.devicePixelRatio || 1, 1);
-      canvas.width = canvas.offsetWidth * ratio;
-      canvas.height = canvas.offsetHeight * ratio;
+      var width = canvas.offsetWidth;
+      var height = canvas.offsetHeight;
+      if (!width || !height) return;
+      if (width === drawn.width && height === drawn.height && ratio === drawn.ratio) return;
+      var strokes = pad.toData();
+      // one factor for both axes (a signature is not stretched) that keeps it inside the pad
+      var factor = drawn.width ? Math.min(width / drawn.width, height / drawn.height) : 1;
+      canvas.width = width * ratio;
+      canvas.height = height * ratio;
       canvas.getContext("2d").scale(ratio, ratio);
       pad.clear();
+      if (strokes.length) {
+        strokes.forEach(function (stroke) {
+          (stroke.points || []).forEach(function (point) {
+            point.x *= factor;
+            point.y *= factor;
+          });
+        });
+        pad.fromData(strokes);
+      }
+      drawn = { width: width, height: height, ratio: ratio };
     };
     resize();
     window.addEventListener("resize", resize);
+    window.addEventListener("orientationchange", resize);
     signForm.querySelector("[data-wo-clear]").addEventListener("click", function () { pad.clear(); });
     signForm.addEventListener("submit", function (event) {
       event.preventDefault();

@@ -1,19 +1,21 @@
-"""Serve the app with gunicorn and run the background worker beside it; Ctrl-C stops both."""
+"""Serve the app with gunicorn and run the background worker beside it.
+
+Either child is started again when it dies; Ctrl-C (SIGINT) or SIGTERM stops both.
+"""
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from aftersales.core.supervisor import Child, Supervisor
+
 
 class Command(BaseCommand):
-    help = "Run gunicorn and the Huey consumer together."
+    help = "Run gunicorn and the Huey consumer together, restarting either when it dies."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -41,29 +43,16 @@ class Command(BaseCommand):
             "--graceful-timeout",
             "5",
         ]
-        procs = [subprocess.Popen(gunicorn)]
+        children = [Child("web", gunicorn)]
         if not opts["no_worker"]:
-            procs.append(subprocess.Popen([sys.executable, "-m", "aftersales.cli", "run_huey"]))
+            children.append(Child("worker", [sys.executable, "-m", "aftersales.cli", "run_huey"]))
+        supervisor = Supervisor(children, report=lambda line: self.stderr.write(f"serve: {line}"))
+        supervisor.install_signal_handlers()
         if not opts["quiet"]:
             self._print_logins(opts["host"], opts["port"])
-
-        def stop(*_):
-            for p in procs:
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while all(p.poll() is None for p in procs):
-                time.sleep(0.5)
-        finally:
-            stop()
-            for p in procs:
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        # A child that dies (a crashed worker, a killed web server) is started again after a
+        # back-off; Ctrl-C or SIGTERM stops them all.
+        supervisor.run()
 
     def _print_logins(self, host: str, port: int) -> None:
         out = self.stdout

@@ -15,7 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("AFTERSALES_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The data folder holds the database, the worker's queue, uploads, mail and the secret key:
+# everything this process creates there is readable by its owner only (AFTERSALES_UMASK).
+os.umask(int(os.environ.get("AFTERSALES_UMASK", "077"), 8))
+if not VAR_DIR.exists():
+    VAR_DIR.mkdir(parents=True, mode=0o700)
+    VAR_DIR.chmod(0o700)
+
+
+def _owner_only_file(path: Path) -> Path:
+    """Create ``path`` (if missing) readable by its owner only, whatever the umask."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        path.chmod(0o600)
+    return path
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -31,8 +45,10 @@ def _secret_key() -> str:
         return os.environ["SECRET_KEY"]
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # created 0600 before a byte is written: never readable by others, not for an instant
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -124,6 +140,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aftersales.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # SQLite gives its -wal and -shm files the database file's mode
+        _owner_only_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets readers run while one writer commits; IMMEDIATE takes the write lock at BEGIN
     # so two writers queue instead of failing half-way with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -226,6 +245,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "aftersales" / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# uploads, photos, signatures and reports: the owner's only
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -242,6 +264,8 @@ if TESTING:
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "10"))  # per message or upload
 ATTACHMENT_MAX_PER_CASE = int(os.environ.get("ATTACHMENT_MAX_PER_CASE", "200"))
+# Images above this many pixels are refused (decompression bombs); 40 MP is 8000 × 5000.
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -263,7 +287,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "aftersales",
-        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "filename": str(_owner_only_file(VAR_DIR / "huey.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }

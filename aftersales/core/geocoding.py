@@ -26,8 +26,9 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger(__name__)
@@ -280,3 +281,92 @@ def backfill(queryset: Any, text_of: Any, batch: int = 500) -> int:
                 changed.append(row)
         queryset.model.objects.bulk_update(changed, GEO_FIELDS)
         located += len(changed)
+
+
+# --- on save, in the background, in bulk --------------------------------------------------------
+
+
+def locate(obj: Any, *, latitude: Any = None, longitude: Any = None) -> None:
+    """Set the point of a row that is new or whose address text changed (not saved): typed
+    coordinates are kept as an exact point typed by staff; otherwise the offline centroid of
+    ``obj.geocode_query()``, or no point when no division is recognised."""
+    if latitude is not None and longitude is not None:
+        obj.latitude, obj.longitude = _coord(latitude), _coord(longitude)
+        obj.geo_precision, obj.geo_source = GeoPrecision.POINT, GeoSource.MANUAL
+        return
+    result = offline_geocode(obj.geocode_query()[0])
+    if result is None:
+        clear(obj)
+    else:
+        apply(obj, result)
+
+
+def locate_after_edit(
+    obj: Any, *, created: bool, changed: Any, text_fields: Any = ("address",)
+) -> bool:
+    """After an edit of ``changed`` fields (not saved): coordinates typed in this edit become an
+    exact point typed by staff; a new row, a changed address text or a cleared point is located
+    offline again (an old point belongs to the old address); otherwise the point stays.
+    Returns whether the point was set."""
+    changed = set(changed)
+    typed = bool({"latitude", "longitude"} & changed)
+    if typed and obj.latitude is not None and obj.longitude is not None:
+        locate(obj, latitude=obj.latitude, longitude=obj.longitude)
+        return True
+    if created or typed or obj.latitude is None or set(text_fields) & changed:
+        locate(obj)
+        return True
+    return False
+
+
+def refine_later(obj: Any) -> None:
+    """With an online geocoder configured, ask it after commit for a finer point."""
+    if not online_enabled() or obj.geo_source == GeoSource.MANUAL:
+        return
+    from .tasks import geocode_refine
+
+    label, pk = obj._meta.label, obj.pk
+    transaction.on_commit(lambda: geocode_refine(label, pk))
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def refine(label: str, pk: int) -> bool:
+    """Ask the online geocoder for one row; store its answer when finer than the stored point
+    and the point has not moved meanwhile. Audited. Returns whether the point changed."""
+    from .audit import audit_record
+
+    model = django_apps.get_model(label)
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        return False
+    text, city = obj.geocode_query()
+    result = online_geocode(text, city)
+    if result is None or not replaces(obj.geo_source, obj.geo_precision, result):
+        return False
+    before = {f: getattr(obj, f) for f in GEO_FIELDS}
+    with transaction.atomic():
+        moved = model.objects.filter(pk=pk, **before).update(
+            latitude=result.latitude,
+            longitude=result.longitude,
+            geo_precision=result.precision,
+            geo_source=result.source,
+        )
+        if not moved:
+            return False
+        apply(obj, result)
+        audit_record(
+            actor=None,
+            action=f"{obj._meta.model_name}.geocode",
+            obj=obj,
+            before=_plain(before),
+            after=_plain({f: getattr(obj, f) for f in GEO_FIELDS}),
+        )
+    return True
+
+
+def located_models() -> list[Any]:
+    """The models whose rows have an address to locate (they define ``geocode_query``)."""
+    return [m for m in django_apps.get_models() if hasattr(m, "geocode_query")]

@@ -8,6 +8,7 @@ them again for every other caller).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -76,6 +77,10 @@ class AddressOut(Schema):
     district: str
     street: str
     is_default: bool
+    geo_precision: str = Field(
+        description="point, street, district, city, province, or empty when not located"
+    )
+    geo_source: str = Field(description="manual, online, offline, or empty")
 
 
 class CustomerOut(Schema):
@@ -143,6 +148,10 @@ class AddressIn(InputSchema):
     district: str = Field("", max_length=50)
     label: str = Field("", max_length=50)
     is_default: bool = False
+    latitude: Decimal | None = Field(
+        None, ge=-90, le=90, description="A point typed by staff (GCJ-02, as AMap shows it)"
+    )
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
 
 
 class RevealIn(InputSchema):

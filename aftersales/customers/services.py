@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
+from aftersales.core import geocoding
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
 from aftersales.core.versions import BOOKKEEPING, model_update
@@ -159,12 +161,18 @@ def address_add(
     district: str = "",
     label: str = "",
     is_default: bool = False,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Address:
+    """Add an address. Typed coordinates are kept as an exact point; without them the address
+    is located offline at its district's centroid, and refined online in the background when
+    an online geocoder is configured (docs/geocoding.md)."""
     if not (street or "").strip():
         raise InvalidInput(_("Enter the street address."), code="street_required")
+    _check_coordinates(latitude, longitude)
     if is_default:
         Address.objects.filter(customer=customer, is_default=True).update(is_default=False)
-    address = Address.objects.create(
+    address = Address(
         customer=customer,
         street=street.strip(),
         province=province,
@@ -173,8 +181,22 @@ def address_add(
         label=label,
         is_default=is_default or not customer.addresses.exists(),
     )
+    geocoding.locate(address, latitude=latitude, longitude=longitude)
+    address.save()
     audit_record(actor=actor, action="address.create", obj=address, after=model_snapshot(address))
+    geocoding.refine_later(address)
     return address
+
+
+def _check_coordinates(latitude: Decimal | None, longitude: Decimal | None) -> None:
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput(_("Give both latitude and longitude, or neither."), code="coords")
+    if (
+        latitude is not None
+        and longitude is not None
+        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+    ):
+        raise InvalidInput(_("The coordinates are out of range."), code="coords")
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from aftersales.accounts.models import ServiceCenter, User
 from aftersales.cases.choices import CaseType
 from aftersales.cases.choices import Status as CaseStatus
 from aftersales.cases.models import Case
+from aftersales.core import geocoding
 from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput
@@ -100,11 +101,15 @@ def workorder_create(
     if not contact_name and contact is not None:
         contact_name = contact.name
     phone = normalize_phone(contact_phone) if contact_phone else (contact.phone if contact else "")
-    if not address or latitude is None:
-        default = case.customer.addresses.order_by("-is_default", "id").first()
-        if default is not None and not address:
-            address = str(default)
-            latitude, longitude = default.latitude, default.longitude
+    default = case.customer.addresses.order_by("-is_default", "id").first()
+    if default is not None and not address:
+        address = str(default)
+    # the customer's address as it is: its point, precision and source come with it
+    from_default = (
+        default is not None
+        and address == str(default)
+        and (latitude is None or (latitude, longitude) == (default.latitude, default.longitude))
+    )
     if (latitude is None) != (longitude is None):
         raise InvalidInput(_("Give both latitude and longitude, or neither."), code="coords")
     if (
@@ -113,6 +118,13 @@ def workorder_create(
         and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
     ):
         raise InvalidInput(_("The coordinates are out of range."), code="coords")
+    point = WorkOrder(address=address[:300])
+    if from_default:
+        point.latitude, point.longitude = default.latitude, default.longitude
+        point.geo_precision, point.geo_source = default.geo_precision, default.geo_source
+    else:  # typed coordinates, else the typed address located offline
+        geocoding.locate(point, latitude=latitude, longitude=longitude)
+    latitude, longitude = point.latitude, point.longitude
     if service_center is None and latitude is not None and longitude is not None:
         from ..coverage import nearest_covering_center
 
@@ -121,6 +133,8 @@ def workorder_create(
     request = (request or "").strip() or case.description or case.title
     now = timezone.now()
     order = WorkOrder.objects.create(
+        geo_precision=point.geo_precision,
+        geo_source=point.geo_source,
         number=workorder_number_next(timezone.localtime(now).year),
         case=case,
         customer=case.customer,
@@ -141,6 +155,7 @@ def workorder_create(
         required_certificate=required_certificate,
         created_by=actor_or_none(actor),
     )
+    geocoding.refine_later(order)
     event_add(order=order, kind="created", actor=actor, to_status=Status.NEW)
     audit_record(
         actor=actor,
@@ -238,6 +253,11 @@ def _update_clean(order: WorkOrder, values: dict[str, Any]) -> dict[str, Any]:
             code="field_required",
             detail={"fields": cleared},
         )
+    if "address" in values and (values["address"] or "") != order.address:
+        # the old point belongs to the old address: locate the new one offline
+        point = WorkOrder(address=values["address"] or "")
+        geocoding.locate(point)
+        values.update({f: getattr(point, f) for f in geocoding.GEO_FIELDS})
     if "required_skills" in values:
         values["required_skills"] = _clean_skills(values["required_skills"])
     if values.get("urgency") is not None and values["urgency"] not in Urgency.values:

@@ -179,6 +179,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.handle_complaints",
         "core.browse_auditlog",
         "customers.view_full_personal_data",
+        "customers.view_personaldataaccess",  # the personal data access log (PIPL)
         "customers.add_productmodel",
         "customers.change_productmodel",
         "accounts.manage_organisation",

@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.geocoding import GeoPrecision, GeoSource, address_text
@@ -79,6 +80,7 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("contact")
@@ -116,6 +118,7 @@ class Address(models.Model):
         _("location source"), max_length=10, choices=GeoSource.choices, blank=True
     )
     is_default = models.BooleanField(_("default"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("address")
@@ -228,3 +231,50 @@ class Asset(models.Model):
             return None
         on = on or dt.date.today()
         return on <= self.warranty_end
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw which customer's personal data, when and where (PIPL art. 51, GB/T 35273 §9.2:
+    access to personal information is recorded). One row per customer per access: the customer
+    page, a list or export showing whole phone numbers, e-mail addresses and addresses, or an API
+    answer with them unmasked. Written in one bulk insert per request; never changed."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Customer page")
+        LIST = "list", _("Customer list")
+        EXPORT = "export", _("Export")
+        API = "api", _("API read")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("user name"), max_length=150, blank=True)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("access"), max_length=10, choices=Kind.choices)
+    unmasked = models.BooleanField(_("unmasked"), default=False)
+    where = models.CharField(_("page or operation"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "at"], name="pda_customer_at_idx"),
+            models.Index(fields=["actor", "at"], name="pda_actor_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} · {self.get_kind_display()} · {self.customer_id}"

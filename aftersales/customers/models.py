@@ -126,7 +126,8 @@ class Address(models.Model):
         ordering = ["-is_default", "id"]
 
     def __str__(self) -> str:
-        return f"{self.province}{self.city}{self.district}{self.street}"
+        # 上海市 is province and city: named once
+        return address_text(self.province, self.city, self.district, self.street)
 
     def geocode_query(self) -> tuple[str, str]:
         """The text a geocoder reads, and the city that narrows it."""

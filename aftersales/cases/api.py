@@ -1,8 +1,9 @@
 """API: service cases, their timeline, replies, notes, status changes, assignment and files.
 
 Handlers check the shape and the role, then call the same services as the HTML screens. A case
-comes from :func:`selectors.case_get_for`, so one the caller may not see answers 404 exactly
-like a missing one; a role that may see it but not act answers 403.
+comes from :func:`selectors.case_read_for`, so one the caller may not see answers 404 exactly
+like a missing one; a role that may see it but not act, or a case read only in the customer's
+history (another team's), answers 403.
 """
 
 from __future__ import annotations
@@ -169,10 +170,19 @@ def _reload(case: Case) -> Case:
 # --- access and lookups ----------------------------------------------------------------------
 
 
-def _case_for(user: User, number: str) -> Case:
+def _case_for(user: User, number: str, *, act: bool = True) -> Case:
+    """The case a request is about: 404 when the caller may not read it; for an action
+    (``act``), 403 when they read it only in the customer's history (another team's case:
+    its facts and public thread, docs/adr/0006-customer-history-at-the-desk.md)."""
     # Staff with the case permission, or a customer (who sees only their own cases).
     require_perm(user, "cases.view_case", also_if=user.is_customer)
-    return selectors.case_get_for(user=user, number=number)
+    case = selectors.case_read_for(user=user, number=number)
+    if act:
+        require(
+            selectors.in_working_scope(case),
+            _("This case is held by another team: you may read it, not change it."),
+        )
+    return case
 
 
 def _unknown(field: str, message: str) -> InvalidInput:
@@ -254,7 +264,9 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]):
                 for error in errors
             ],
         )
-    scope = selectors.case_list(user=user, team=form.cleaned_data.get("team"))
+    scope = selectors.case_list_scope(
+        user=user, team=form.cleaned_data.get("team"), customer=form.cleaned_data.get("customer")
+    )
     qs = form.apply(scope).select_related("customer", "team", "assignee", "category")
     cursor = form.cleaned_data.get("cursor")
     page = paginate(qs, order=form.order, cursor=cursor, limit=form.page_limit)
@@ -341,7 +353,7 @@ def case_create(
 @router.get("/cases/{number}", response={200: CaseOut, **ERRORS_READ}, summary="One case")
 def case_detail(request: HttpRequest, number: str = CaseNumber):
     user: User = request.auth
-    return _case_out(user, _case_for(user, number))
+    return _case_out(user, _case_for(user, number, act=False))
 
 
 @router.patch("/cases/{number}", response={200: CaseOut, **ERRORS_WRITE}, summary="Change a case")
@@ -380,7 +392,7 @@ def case_update(request: HttpRequest, payload: CasePatch, number: str = CaseNumb
 def case_timeline(request: HttpRequest, number: str = CaseNumber):
     """Everything that happened, oldest first; customers see the public events only."""
     user: User = request.auth
-    case = _case_for(user, number)
+    case = _case_for(user, number, act=False)
     return [_event_out(user, e) for e in selectors.case_timeline(user=user, case=case)]
 
 
@@ -433,9 +445,9 @@ def case_rating(request: HttpRequest, payload: RatingIn, number: str = CaseNumbe
 )
 def case_transition_list(request: HttpRequest, number: str = CaseNumber):
     user: User = request.auth
-    case = _case_for(user, number)
+    case = _case_for(user, number, act=False)
     steps = []
-    if permissions.can_transition(user, case):
+    if selectors.in_working_scope(case) and permissions.can_transition(user, case):
         side = services.actor_side(user)
         steps = [
             {
@@ -499,7 +511,7 @@ def case_assign(request: HttpRequest, payload: AssignmentIn, number: str = CaseN
 )
 def attachment_list(request: HttpRequest, number: str = CaseNumber):
     user: User = request.auth
-    case = _case_for(user, number)
+    case = _case_for(user, number, act=False)
     return [_attachment_out(a) for a in selectors.attachment_list(user=user, case=case)]
 
 

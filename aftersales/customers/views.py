@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersales.cases.selectors import case_list
+from aftersales.cases.selectors import case_history_list
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import add_domain_error
@@ -54,8 +54,9 @@ def _detail_context(request: HttpRequest, customer: Customer, **overrides: Any) 
         "contacts": list(customer.contacts.all()),
         "addresses": list(customer.addresses.all()),
         "assets": list(customer.assets.select_related("product_model")),
+        # the customer's whole history at the desk (docs/adr/0006-customer-history-at-the-desk.md)
         "cases": list(
-            case_list(user=user)
+            case_history_list(user=user)
             .filter(customer=customer)
             .select_related("team", "assignee", "asset__product_model")
             .order_by("-id")[:50]

@@ -3,10 +3,12 @@
 A query is tokenised like the index (:func:`tokenizer.query_terms`); every term must match, by
 prefix. Who sees what:
 
-- cases: :func:`aftersales.cases.selectors.case_visible_q` applied to the entry's customer,
-  team, assignee and type columns (agents their teams, dispatchers and supervisors all,
-  technicians their own jobs, customers their own cases); internal notes are searched for
-  staff only;
+- cases: the customer history of :mod:`aftersales.cases.selectors` (agents and complaint
+  officers every case, dispatchers and supervisors all, technicians their own jobs, customers
+  their own cases), applied to the entry's customer, team, assignee and type columns; internal
+  notes are searched for staff, and only in their working scope: another team's case read
+  from the customer history is found by its public text, never by its notes
+  (docs/adr/0006-customer-history-at-the-desk.md);
 - customers: :func:`aftersales.customers.selectors.customer_visible_q` (staff only);
 - assets: the rule of :func:`aftersales.customers.selectors.asset_list`;
 - phone numbers: by any 4+ digits only for roles that may reveal numbers (and written to the
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
@@ -36,7 +38,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.cases.selectors import case_visible_q
+from aftersales.cases.selectors import (
+    case_registered_ids,
+    case_visible_q,
+    reads_customer_history,
+)
 from aftersales.core.errors import InvalidInput
 from aftersales.customers.models import Customer
 from aftersales.customers.phones import mask_phone, national_digits, normalize_phone
@@ -124,10 +130,22 @@ def _customer_entry_q(user: User) -> Q | None:
     return Q(customer_id__in=Customer.objects.filter(cond).values("pk"))
 
 
+def _case_work_entry_q(user: User) -> Q | None:
+    """The working scope of :func:`case_visible_q` on the index's columns (``None``: all)."""
+    return case_visible_q(user, registered=Q(object_id__in=case_registered_ids(user)))
+
+
+def _case_entry_q(user: User) -> Q | None:
+    """The cases ``user`` may find: the customer history (``None``: every case)."""
+    if reads_customer_history(user):
+        return None
+    return _case_work_entry_q(user)
+
+
 def visible_entries_q(user: User, kinds: list[str]) -> Q:
     """The entries ``user`` may find, kind by kind, as one condition."""
     rules = {
-        EntryKind.CASE: case_visible_q,
+        EntryKind.CASE: _case_entry_q,
         EntryKind.CUSTOMER: _customer_entry_q,
         EntryKind.ASSET: _asset_visible_q,
     }
@@ -227,6 +245,53 @@ def _match_q(terms: list[Term], cols: _Columns) -> Q:
     return Q(id__in=RawSQL(sql, [_fts5_match(terms, cols)]))
 
 
+def _notes_beyond_work(user: User, cols: _Columns) -> Q | None:
+    """For a reader of the customer history who also searches notes: the entries whose notes
+    they may search (everything but the cases outside their working scope), or ``None`` when
+    they may search the notes of every entry they find."""
+    if "note_tokens" not in cols.text or not reads_customer_history(user):
+        return None
+    work = _case_work_entry_q(user)
+    if work is None:
+        return None
+    return ~Q(kind=EntryKind.CASE) | work
+
+
+def _public_columns(cols: _Columns) -> _Columns:
+    return _Columns([c for c in cols.text if c != "note_tokens"], cols.phone)
+
+
+def _notes_guard(user: User, terms: list[Term], cols: _Columns, *, nested: bool = False):
+    """The condition that keeps a case outside the working scope from matching on its internal
+    notes: it must match on its public text alone. ``nested``: the query is used as a
+    subquery (tables renamed), so the public match is an id list rather than a test of the
+    row itself."""
+    notes_ok = _notes_beyond_work(user, cols)
+    if notes_ok is None:
+        return None
+    public = _public_columns(cols)
+    if nested:
+        return notes_ok | _match_q(terms, public)
+    if connection.vendor == "postgresql":
+        row_match = RawSQL(
+            "search_entry.tsv @@ %s::tsquery", [_tsquery(terms, public)], BooleanField()
+        )
+    else:
+        # FTS5 answers "this rowid and this match" from the index without a scan
+        row_match = RawSQL(
+            "EXISTS (SELECT 1 FROM search_fts AS pub WHERE pub.rowid = search_entry.id "
+            "AND pub.search_fts MATCH %s)",
+            [_fts5_match(terms, public)],
+            BooleanField(),
+        )
+    return notes_ok | Q(row_match)
+
+
+def _guarded(qs: QuerySet, user: User, terms: list[Term], cols: _Columns, **kw) -> QuerySet:
+    guard = _notes_guard(user, terms, cols, **kw)
+    return qs if guard is None else qs.filter(guard)
+
+
 def _log_phone_search(user: User, terms: list[Term], cols: _Columns) -> None:
     if cols.phone != "fragment" or sees_full_personal_data(user):
         return
@@ -305,7 +370,7 @@ def entry_matches(
     allowed = searchable_kinds(user)
     kinds = [k for k in (kinds or allowed) if k in allowed]
     cols = _columns_for(user)
-    qs = SearchEntry.objects.filter(visible_entries_q(user, kinds))
+    qs = _guarded(SearchEntry.objects.filter(visible_entries_q(user, kinds)), user, terms, cols)
     return _matching(qs, terms, cols)
 
 
@@ -317,8 +382,11 @@ def case_ids_matching(*, user: User, text: str) -> QuerySet | None:
     if not terms:
         return None
     kinds = [EntryKind.CASE] if EntryKind.CASE in searchable_kinds(user) else []
-    qs = SearchEntry.objects.filter(visible_entries_q(user, kinds))
-    return qs.filter(_match_q(terms, _columns_for(user))).values("object_id")
+    cols = _columns_for(user)
+    qs = _guarded(
+        SearchEntry.objects.filter(visible_entries_q(user, kinds)), user, terms, cols, nested=True
+    )
+    return qs.filter(_match_q(terms, cols)).values("object_id")
 
 
 def _visible_matches(user: User, terms: list[Term], kind: str | None) -> QuerySet[SearchEntry]:
@@ -326,8 +394,8 @@ def _visible_matches(user: User, terms: list[Term], kind: str | None) -> QuerySe
     permission filter in the same WHERE, no rank yet."""
     allowed = searchable_kinds(user)
     kinds = [k for k in ([kind] if kind else allowed) if k in allowed]
-    qs = SearchEntry.objects.filter(visible_entries_q(user, kinds))
     cols = _columns_for(user)
+    qs = _guarded(SearchEntry.objects.filter(visible_entries_q(user, kinds)), user, terms, cols)
     if connection.vendor == "postgresql":
         return qs.extra(where=["search_entry.tsv @@ %s::tsquery"], params=[_tsquery(terms, cols)])
     return qs.extra(
@@ -416,7 +484,13 @@ def search(
         _log_phone_search(user, terms, cols)
     more = len(ids_ranks) > limit
     ids_ranks = ids_ranks[:limit]
-    entries = SearchEntry.objects.only(
+    entries_qs = SearchEntry.objects.all()
+    notes_ok = _notes_beyond_work(user, cols)
+    if notes_ok is not None:
+        entries_qs = entries_qs.annotate(
+            notes_ok=ExpressionWrapper(notes_ok, output_field=BooleanField())
+        )
+    entries = entries_qs.only(
         "kind",
         "object_id",
         "customer_id",
@@ -469,6 +543,7 @@ def _hit(user: User, entry: SearchEntry, pattern: re.Pattern[str] | None) -> Hit
     snippet_source, in_note = entry.body, False
     if (
         staff
+        and getattr(entry, "notes_ok", True)
         and entry.note_body
         and pattern is not None
         and _terms_found(pattern, entry.note_body)

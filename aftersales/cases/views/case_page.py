@@ -35,6 +35,8 @@ from .common import CASE_PERMS, _is_htmx
 
 def _case_context(request: HttpRequest, case: Case, **overrides: Any) -> dict[str, Any]:
     user = request.user
+    if not selectors.in_working_scope(case):
+        return _history_context(request, case, **overrides)
     can_transition = permissions.can_transition(user, case)
     steps = allowed_steps(case.case_type, case.status, STAFF) if can_transition else []
     attachments = {a.pk: a for a in selectors.attachment_list(user=user, case=case)}
@@ -72,8 +74,45 @@ def _case_context(request: HttpRequest, case: Case, **overrides: Any) -> dict[st
     return context
 
 
+def _history_context(request: HttpRequest, case: Case, **overrides: Any) -> dict[str, Any]:
+    """Another team's case read from the customer's history: its facts and public thread,
+    no internal notes, no actions (docs/adr/0006-customer-history-at-the-desk.md)."""
+    user = request.user
+    context: dict[str, Any] = {
+        "case": case,
+        "history_only": True,
+        "timeline": selectors.case_timeline(user=user, case=case),
+        "attachments": {a.pk: a for a in selectors.attachment_list(user=user, case=case)},
+        "steps": [],
+        "extra_rows": extra_display(case),
+        "related": selectors.related_cases(
+            user=user, customer=case.customer, asset=case.asset, exclude=case, limit=5
+        ),
+        "can_reply": False,
+        "can_note": False,
+        "can_transition": False,
+        "can_assign": False,
+        "can_update": False,
+        "can_attach": False,
+        "can_reveal": user.has_perm("customers.reveal_personal_data"),
+        "action_error": None,
+        "flash": None,
+    }
+    context.update(overrides)
+    return context
+
+
+def _acting_case(request: HttpRequest, number: str) -> Case:
+    """The case an action is aimed at: 404 when the user may not read it, 403 when they read
+    it in the customer's history but it is outside their working scope."""
+    case = selectors.case_read_for(user=request.user, number=number)
+    if not selectors.in_working_scope(case):
+        raise PermissionDenied
+    return case
+
+
 def _fresh(request: HttpRequest, case: Case) -> Case:
-    return selectors.case_get_for(user=request.user, number=case.number)
+    return selectors.case_read_for(user=request.user, number=case.number)
 
 
 def _error_info(exc: DomainError, section: str) -> dict[str, Any]:
@@ -117,14 +156,14 @@ def _done(request: HttpRequest, case: Case, message: str, *, composer: bool = Fa
 @staff_required(*CASE_PERMS)
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_get_for(user=request.user, number=number)
+    case = selectors.case_read_for(user=request.user, number=number)
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
 @staff_required(*CASE_PERMS)
 @require_POST
 def case_transition(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_get_for(user=request.user, number=number)
+    case = _acting_case(request, number)
     if not permissions.can_transition(request.user, case):
         raise PermissionDenied
     form = TransitionForm(request.POST)
@@ -158,7 +197,7 @@ def case_transition(request: HttpRequest, number: str) -> HttpResponse:
 @staff_required(*CASE_PERMS)
 @require_POST
 def case_assign(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_get_for(user=request.user, number=number)
+    case = _acting_case(request, number)
     if not permissions.can_assign(request.user):
         raise PermissionDenied
     form = AssignForm(request.POST)
@@ -200,7 +239,7 @@ def _edit_forms(request: HttpRequest, case: Case) -> tuple[CaseEditForm, Any]:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, number: str) -> HttpResponse:
     """Change title, description, demand, classification and the type's detail fields."""
-    case = selectors.case_get_for(user=request.user, number=number)
+    case = _acting_case(request, number)
     if not permissions.can_update(request.user):
         raise PermissionDenied
     form, extra = _edit_forms(request, case)
@@ -255,7 +294,7 @@ def _render_edit_error(request, case, status, overrides):
 
 
 def _message_action(request: HttpRequest, number: str, *, kind: str) -> HttpResponse:
-    case = selectors.case_get_for(user=request.user, number=number)
+    case = _acting_case(request, number)
     allowed = (
         permissions.can_reply(request.user, case)
         if kind == "reply"
@@ -297,7 +336,7 @@ def case_note(request: HttpRequest, number: str) -> HttpResponse:
 @staff_required(*CASE_PERMS)
 @require_POST
 def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_get_for(user=request.user, number=number)
+    case = _acting_case(request, number)
     if not permissions.can_attach(request.user, case):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES, auto_id="upload_%s")

@@ -40,9 +40,10 @@ def _open_cases_by_customer(user, customers: list[Customer], per_customer: int =
     if not ids:
         return grouped
     rows = (
-        selectors.case_list(user=user)
+        selectors.case_history_list(user=user)
         .filter(customer_id__in=ids, status__in=OPEN_STATUSES)
-        .only("id", "number", "title", "status", "customer_id", "created_at")
+        .select_related("team")
+        .only("id", "number", "title", "status", "customer_id", "created_at", "team__name")
         .order_by("-id")
     )
     for case in rows[: per_customer * len(ids) * 4]:

@@ -159,7 +159,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = queue_filter_form(data, user=user)
     page = count = None
     if form.is_valid():
-        scope = selectors.case_list(user=user, team=form.cleaned_data.get("team"))
+        cleaned = form.cleaned_data
+        scope = selectors.case_list_scope(
+            user=user, team=cleaned.get("team"), customer=cleaned.get("customer")
+        )
         qs = form.apply(scope).select_related("customer", "team", "assignee").defer(*QUEUE_UNSHOWN)
         try:
             page = keyset_page(

@@ -40,9 +40,13 @@ def nearest_covering_center(
 
 
 def center_load() -> list[dict[str, Any]]:
-    """Open work orders and technicians per active center."""
+    """Open work orders and technicians per active center. Both counts are distinct: the two
+    joins (orders and staff) multiply each other's rows, so without it every open order was
+    counted once per technician of the center."""
     centers = ServiceCenter.objects.filter(is_active=True).annotate(
-        open_orders=Count("work_orders", filter=Q(work_orders__status__in=OPEN_STATUSES)),
+        open_orders=Count(
+            "work_orders", filter=Q(work_orders__status__in=OPEN_STATUSES), distinct=True
+        ),
         technicians=Count(
             "staff",
             filter=Q(staff__is_active=True, staff__groups__name="technician"),

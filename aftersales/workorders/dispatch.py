@@ -25,11 +25,14 @@ from aftersales.core.errors import InvalidInput
 
 from . import integrations
 from .choices import OPEN_STATUSES, URGENCY_RANK, CertificateType, Status
-from .geo import distance_km
+from .geo import COARSE_PRECISIONS, distance_km
 from .models import Certificate, TechnicianSkill, Visit, WorkOrder
 
 UNASSIGNED = (Status.NEW, Status.SCHEDULED, Status.REJECTED)
 BOARD_LIMIT = 100
+# Farther than this a technician is out of reach: listed after every technician within reach,
+# whatever their skills or load (a Beijing technician does not top a Shanghai job).
+REACH_KM = 100.0
 
 
 TECHNICIAN_FIELDS = (
@@ -42,6 +45,7 @@ TECHNICIAN_FIELDS = (
     "service_center__name",
     "service_center__latitude",
     "service_center__longitude",
+    "service_center__geo_precision",
 )
 
 
@@ -166,6 +170,9 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     distance_km: float | None = None
+    # the distance is between district or city centroids, not exact points
+    distance_approximate: bool = False
+    out_of_reach: bool = False
     load: int = 0
     skills_matched: int = 0
     # the facts behind the score; put into words only for the suggestions shown
@@ -193,6 +200,10 @@ def _explain(s: Suggestion, order: WorkOrder, required: int, day: dt.date) -> No
     if s.distance_km is not None:
         source = _("last job") if s.from_last_job else _("service center")
         s.reasons.append(_("%(km).1f km from %(source)s") % {"km": s.distance_km, "source": source})
+    else:
+        s.reasons.append(_("distance unknown"))
+    if s.out_of_reach:
+        s.conflicts.append(_("more than %(km)s km away") % {"km": int(REACH_KM)})
     s.reasons.append(_("%(n)s open orders") % {"n": s.load})
     if s.busy_with:
         s.conflicts.append(
@@ -220,7 +231,8 @@ def suggest_technicians(
     from the last job before the window that day, else from the service center; load
     20 × (1 − open orders / the busiest technician's); 10 when the window is free and inside
     working time, −30 on any conflict. A required certificate not valid on the visit day makes
-    a technician ineligible (listed last)."""
+    a technician ineligible (listed last); one farther than ``REACH_KM`` is listed after all
+    within reach. Without a point for the order or the technician the distance counts 10."""
     start = start or order.repair_at or order.inspection_at or timezone.now()
     end = end or start + dt.timedelta(hours=2)
     day = timezone.localtime(start).date()
@@ -244,9 +256,9 @@ def suggest_technicians(
             ).values_list("user_id", flat=True)
         )
     day_start, day_end = day_bounds(day)
-    last_job: dict[int, tuple[Any, Any]] = {}
+    last_job: dict[int, tuple[Any, Any, str]] = {}
     busy: dict[int, list[str]] = defaultdict(list)
-    for uid, v_start, v_end, number, lat, lng in (
+    for uid, v_start, v_end, number, lat, lng, precision in (
         Visit.objects.filter(
             technician_id__in=ids,
             cancelled=False,
@@ -261,13 +273,14 @@ def suggest_technicians(
             "work_order__number",
             "work_order__latitude",
             "work_order__longitude",
+            "work_order__geo_precision",
         )
         .order_by("planned_start")
     ):
         if v_start < end and v_end > start:
             busy[uid].append(number)
         if v_end <= start and lat is not None:
-            last_job[uid] = (lat, lng)
+            last_job[uid] = (lat, lng, precision)
     load = open_load()
     max_load = max(load.values(), default=0) or 1
     calendars = integrations.calendars_for(techs)
@@ -286,11 +299,16 @@ def suggest_technicians(
         origin = last_job.get(tech.pk)
         s.from_last_job = origin is not None
         if origin is None and tech.service_center_id:
-            origin = (tech.service_center.latitude, tech.service_center.longitude)
+            center = tech.service_center
+            origin = (center.latitude, center.longitude, center.geo_precision)
         if origin is not None:
-            s.distance_km = distance_km(order.latitude, order.longitude, *origin)
+            s.distance_km = distance_km(order.latitude, order.longitude, origin[0], origin[1])
         if s.distance_km is not None:
             s.score += 30 * (1 - min(s.distance_km, 50.0) / 50.0)
+            s.distance_approximate = bool(
+                {order.geo_precision, origin[2]} & COARSE_PRECISIONS  # type: ignore[index]
+            )
+            s.out_of_reach = s.distance_km > REACH_KM
         else:
             s.score += 10
         s.score += 20 * (1 - s.load / max_load)
@@ -302,7 +320,7 @@ def suggest_technicians(
         s.score += -30 if (s.busy_with or s.outside_hours or s.absent) else 10
         s.score = round(s.score, 1)
         results.append(s)
-    results.sort(key=lambda s: (not s.eligible, -s.score, s.technician.pk))
+    results.sort(key=lambda s: (not s.eligible, s.out_of_reach, -s.score, s.technician.pk))
     shown = results[:limit]
     for s in shown:
         _explain(s, order, len(required), day)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
-EARTH_RADIUS_KM = 6371.0088
+from haversine import Unit, haversine
+
+from aftersales.core.geocoding import GeoPrecision
+
+# points that stand for a whole district, city or province (their centroid)
+COARSE_PRECISIONS = frozenset({GeoPrecision.DISTRICT, GeoPrecision.CITY, GeoPrecision.PROVINCE})
 
 
 def distance_km(
@@ -15,10 +19,6 @@ def distance_km(
     lng2: float | Decimal | None,
 ) -> float | None:
     """Great-circle distance (haversine) in km, or ``None`` when a coordinate is unknown."""
-    if None in (lat1, lng1, lat2, lng2):
+    if lat1 is None or lng1 is None or lat2 is None or lng2 is None:
         return None
-    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
-    dp = p2 - p1
-    dl = math.radians(float(lng2) - float(lng1))
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return haversine((float(lat1), float(lng1)), (float(lat2), float(lng2)), unit=Unit.KILOMETERS)

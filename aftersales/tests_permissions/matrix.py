@@ -159,9 +159,11 @@ API_ROWS: list[Row] = [
         "401 200 200 200 404 200 403 200 200 200",
         path="/api/v1/cases/{case}",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=200,
+        complaint_officer=200,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "PATCH /api/v1/cases/{number}",
@@ -169,18 +171,22 @@ API_ROWS: list[Row] = [
         {"version": 1, "priority": "high"},
         path="/api/v1/cases/{case}",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=403,
+        complaint_officer=403,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "GET /api/v1/cases/{number}/timeline",
         "401 200 200 200 404 200 403 200 200 200",
         path="/api/v1/cases/{case}/timeline",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=200,
+        complaint_officer=200,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "POST /api/v1/cases/{number}/replies",
@@ -188,9 +194,11 @@ API_ROWS: list[Row] = [
         {"body": "请问什么时候上门？"},
         path="/api/v1/cases/{case}/replies",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=403,
+        complaint_officer=403,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "POST /api/v1/cases/{number}/notes",
@@ -198,18 +206,22 @@ API_ROWS: list[Row] = [
         {"body": "备件已订"},
         path="/api/v1/cases/{case}/notes",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=403,
+        complaint_officer=403,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "GET /api/v1/cases/{number}/transitions",
         "401 200 200 200 404 200 403 200 200 200",
         path="/api/v1/cases/{case}/transitions",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=200,
+        complaint_officer=200,
         technician=404,
+        parts_keeper=403,
     ),
     # only the case's customer rates, and only once it is resolved (the case is new: 409)
     api(
@@ -218,9 +230,11 @@ API_ROWS: list[Row] = [
         {"rating": 5},
         path="/api/v1/cases/{case}/rating",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=403,
+        complaint_officer=403,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "POST /api/v1/cases/{number}/transitions",
@@ -228,9 +242,11 @@ API_ROWS: list[Row] = [
         {"to_status": "cancelled", "reason": "已自行解决", "version": 1},
         path="/api/v1/cases/{case}/transitions",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=403,
+        complaint_officer=403,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "POST /api/v1/cases/{number}/assignment",
@@ -238,18 +254,22 @@ API_ROWS: list[Row] = [
         {"team": "hotline", "assignee": "agent", "version": 1},
         path="/api/v1/cases/{case}/assignment",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=403,
+        complaint_officer=403,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "GET /api/v1/cases/{number}/attachments",
         "401 200 200 200 404 200 403 200 200 200",
         path="/api/v1/cases/{case}/attachments",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=200,
+        complaint_officer=200,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "POST /api/v1/cases/{number}/attachments",
@@ -257,18 +277,22 @@ API_ROWS: list[Row] = [
         UPLOAD,
         path="/api/v1/cases/{case}/attachments",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=403,
+        complaint_officer=403,
         technician=404,
+        parts_keeper=403,
     ),
     api(
         "GET /api/v1/attachments/{attachment_id}",
         "401 200 200 200 404 200 403 200 200 200",
         path="/api/v1/attachments/{attachment}",
         customer=404,
-        agent=404,
-        complaint_officer=404,
+        # another team's case: read from the customer's history, never changed (ADR 0006)
+        agent=200,
+        complaint_officer=200,
         technician=404,
+        parts_keeper=403,
     ),
     # --- audit, search -------------------------------------------------------------------------
     api("GET /api/v1/audit", "401 403 403 403 403 403 403 200 200 200"),
@@ -747,51 +771,73 @@ HTML_ROWS: list[Row] = [
         "/cases/attachments/{attachment}/",
         "302 200 200 200 404 200 404 200 200 200",
         customer=404,
-        agent=404,
+        # a public file of another team's case is part of the customer's history (ADR 0006)
+        agent=200,
+        complaint_officer=200,
+        technician=404,
     ),
     page(
-        "cases:case_detail", "/cases/{case}/", "302 403 200 200 404 200 403 200 200 200", agent=404
+        "cases:case_detail",
+        "/cases/{case}/",
+        "302 403 200 200 404 200 403 200 200 200",
+        # another team's case opens read-only from the customer's history (ADR 0006)
+        agent=200,
+        complaint_officer=200,
+        technician=404,
+        parts_keeper=403,
     ),
     page(
         "cases:case_reply",
         "/cases/{case}/reply/",
         "302 403 302 302 404 302 403 302 403 302",
         post={"body": "您好，已安排上门"},
-        agent=404,
+        agent=403,  # read from the customer's history, never changed (ADR 0006)
+        complaint_officer=403,
+        technician=404,
     ),
     page(
         "cases:case_note",
         "/cases/{case}/note/",
         "302 403 302 302 404 302 403 302 403 302",
         post={"body": "备件已订"},
-        agent=404,
+        agent=403,  # read from the customer's history, never changed (ADR 0006)
+        complaint_officer=403,
+        technician=404,
     ),
     page(
         "cases:case_transition",
         "/cases/{case}/transition/",
         "302 403 302 302 404 302 403 302 403 302",
         post={"to_status": "accepted", "version": "{version}"},
-        agent=404,
+        agent=403,  # read from the customer's history, never changed (ADR 0006)
+        complaint_officer=403,
+        technician=404,
     ),
     page(
         "cases:case_assign",
         "/cases/{case}/assign/",
         "302 403 422 422 404 422 403 422 403 422",
         post={"team": "hotline", "version": "{version}"},
-        agent=404,
+        agent=403,  # read from the customer's history, never changed (ADR 0006)
+        complaint_officer=403,
+        technician=404,
     ),
     page(
         "cases:case_edit",
         "/cases/{case}/edit/",
         "302 403 200 200 404 200 403 200 403 200",
-        agent=404,
+        agent=403,  # read from the customer's history, never changed (ADR 0006)
+        complaint_officer=403,
+        technician=404,
     ),
     page(
         "cases:attachment_upload",
         "/cases/{case}/attachments/",
         "302 403 302 302 404 302 403 302 403 302",
         post=UPLOAD,
-        agent=404,
+        agent=403,  # read from the customer's history, never changed (ADR 0006)
+        complaint_officer=403,
+        technician=404,
     ),
     # --- customers -----------------------------------------------------------------------------
     page("customers:customer_list", "/customers/", "302 403 200 200 403 200 403 200 200 200"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.audit_labels import register_value_labels
+
 
 class Role(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
@@ -212,3 +214,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ABSENCES,
     ],
 }
+
+
+# The audit log shows a stored role by its name.
+register_value_labels("role", Role.choices)
+register_value_labels("roles", Role.choices)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic.fields import FieldInfo
 
 from aftersales.accounts.models import Team, User
+from aftersales.core.audit_labels import register_field_labels
 
 from .choices import CaseType, Channel, Priority, Severity
 from .filters import CaseFilterForm
@@ -48,6 +49,8 @@ EXTRA_LABELS = {
     "proposal_category": _("Proposal category"),
     "promised_date": _("Promised delivery date"),
 }
+
+register_field_labels(EXTRA_LABELS)  # the audit log names a case's detail fields
 
 EXTRA_CHOICE_LABELS = {
     "product": _("Product"),

@@ -19,6 +19,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.audit_labels import changes, register_value_labels
+from aftersales.customers.choices import CustomerTier
+
 from .choices import (
     OrderStatus,
     PriceChangeStatus,
@@ -485,4 +488,13 @@ class PriceChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_target_display()} {self.old_value} → {self.new_value}"
+        kind = "parts.part" if self.target == "list_price" else "purchasing.pricerule"
+        shown = "; ".join(
+            f"{c.label}: {c.before} → {c.after}"
+            for c in changes(kind, self.old_value, self.new_value)
+        )
+        return f"{self.get_target_display()} · {shown}"
+
+
+# A price rule's discounts are kept by customer tier; the audit log names the tiers.
+register_value_labels("tier_discounts", CustomerTier.choices)

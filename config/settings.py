@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "aftersales.core.middleware.IdleTimeoutMiddleware",
+    "aftersales.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -188,7 +190,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-in lockout that nobody can aim at someone else: a user name is locked only together
+# with the address that failed (the victim signs in from elsewhere), and an address that fails
+# often for any user names is locked on its own at a higher limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30"))
+AXES_HANDLER = "aftersales.accounts.lockout.LockoutHandler"
+# The client's address: X-Forwarded-For only from the proxies in TRUSTED_PROXIES (addresses or
+# networks, comma-separated; empty when the app faces the clients itself).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "aftersales.core.request_context.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = _env_bool("AXES_ENABLED", True)
@@ -198,14 +209,30 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_HTTPONLY = True
+# Signed out after this much inactivity (seconds): staff after 30 minutes, portal customers
+# after a day (core.middleware.IdleTimeoutMiddleware).
+STAFF_IDLE_TIMEOUT = int(os.environ.get("STAFF_IDLE_MINUTES", "30")) * 60
+CUSTOMER_IDLE_TIMEOUT = int(os.environ.get("CUSTOMER_IDLE_MINUTES", "1440")) * 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if _env_bool("HTTPS", False):
+# AFTERSALES_HTTPS=1 when the site is reached over HTTPS: plain HTTP is redirected, browsers
+# are told to use HTTPS only (HSTS) and cookies travel over HTTPS only. Off by default, for
+# http://127.0.0.1. Behind a proxy that ends TLS, list it in TRUSTED_PROXIES: its
+# X-Forwarded-Proto then says whether the client used HTTPS (the app must be reachable only
+# through that proxy, which sets the header itself).
+HTTPS = _env_bool("AFTERSALES_HTTPS", _env_bool("HTTPS", False))
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", False)
+    if TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
@@ -291,6 +318,21 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+
+# --- caches ---------------------------------------------------------------------------------
+# Rate limits (password reset, sign-up) count in a cache every app process shares: Redis when
+# REDIS_URL is set, otherwise files in the data folder (one machine); per process in tests.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
+    if TESTING
+    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),
+    },
+}
 
 # --- e-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

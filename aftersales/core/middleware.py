@@ -1,21 +1,90 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
-from .request_context import client_ip
+from .request_context import client_address, client_ip
 
 
 class RequestContextMiddleware:
-    """Remember the client address for the audit log of this request."""
+    """Remember the client address for the audit log of this request (behind a trusted proxy,
+    the address it forwarded: ``core.request_context.client_address``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = client_ip.set(request.META.get("REMOTE_ADDR"))
+        token = client_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:
             client_ip.reset(token)
+
+
+LAST_SEEN = "_idle_last_seen"
+IDLE_LIMIT = "_idle_limit"
+# the session is written at most once a minute for the clock, not on every request
+TOUCH_EVERY = 60
+
+
+class IdleTimeoutMiddleware:
+    """Sign a user out after a spell without requests: ``STAFF_IDLE_TIMEOUT`` seconds for
+    staff, ``CUSTOMER_IDLE_TIMEOUT`` for portal customers. The next page then asks them to
+    sign in again (an API call with the session answers 401).
+
+    Cheap: the limit is looked up once per session, the time of the last request lives in the
+    session and is written back at most once a minute, so no request writes more than the
+    session store does already."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY) is not None:
+            now = int(time.time())
+            last = session.get(LAST_SEEN)
+            limit = session.get(IDLE_LIMIT)
+            if last is not None and limit is not None and now - last > limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "You were signed out after %(minutes)d minutes without activity. "
+                        "Please sign in again."
+                    )
+                    % {"minutes": limit // 60},
+                )
+            else:
+                if limit is None:
+                    staff = getattr(request.user, "is_staff_member", True)
+                    session[IDLE_LIMIT] = (
+                        settings.STAFF_IDLE_TIMEOUT if staff else settings.CUSTOMER_IDLE_TIMEOUT
+                    )
+                if last is None or now - last >= TOUCH_EVERY:
+                    session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers carry personal data: no browser or proxy keeps a copy
+    (``Cache-Control: no-store``). Static files are answered before this (WhiteNoise) and keep
+    their caching; a response that declares itself ``public`` keeps its own header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "public" not in response.get("Cache-Control", ""):
+            if response.has_header("Cache-Control"):
+                del response["Cache-Control"]
+            add_never_cache_headers(response)
+        return response

@@ -1,9 +1,11 @@
 """API: customers, their contacts and addresses, product models and the assets they own.
 
-Phones leave masked (``138****5678``) unless the caller's role sees personal data whole or the
-number is the caller's own; a staff member who needs one number asks ``/contacts/{id}/reveal``,
-which is audited (R9.2). A single object comes from the selectors, so a record the caller may
-not see answers 404 exactly like a missing one.
+Phones, e-mail addresses and streets leave masked (``138****5678``, ``z***@example.cn``,
+``张江****``) unless the caller's role sees personal data whole or the data is the caller's own
+(one rule: :mod:`aftersales.customers.privacy`); a staff member who needs one number asks
+``/contacts/{id}/reveal``, which is audited (R9.2). Every answer that carries another person's
+data unmasked is written to the personal data access log (PIPL). A single object comes from
+the selectors, so a record the caller may not see answers 404 exactly like a missing one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from aftersales.core.api import (
 )
 from aftersales.core.errors import InvalidInput
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .api_schemas import (
     AddressIn,
     AddressOut,
@@ -55,8 +57,14 @@ router = Router(tags=["customers"])
 
 
 def _sees_whole(user: User, customer: Customer) -> bool:
-    return selectors.sees_full_personal_data(user) or (
-        customer.user_id is not None and customer.user_id == user.pk
+    return privacy.sees_whole(user, customer)
+
+
+def _logged(request: HttpRequest, customers: list[Customer]) -> None:
+    """Record the customers this answer shows unmasked (one insert for all of them)."""
+    where = f"{request.method} {request.path}"
+    privacy.record_if_unmasked(
+        actor=request.auth, kind=privacy.Kind.API, customers=customers, where=where
     )
 
 
@@ -67,7 +75,7 @@ def contact_out(user: User, contact: Contact, customer: Customer) -> dict:
         "name": contact.name,
         "phone": contact.phone if whole else mask_phone(contact.phone),
         "phone_masked": not whole,
-        "email": contact.email,
+        "email": privacy.email_for(user, contact.email, customer),
         "is_primary": contact.is_primary,
     }
 
@@ -81,7 +89,7 @@ def _customer_out(user: User, customer: Customer) -> dict:
         "name": customer.name,
         "company_name": customer.company_name,
         "tier": customer.tier,
-        "email": customer.email,
+        "email": privacy.email_for(user, customer.email, customer),
         "preferred_language": customer.preferred_language,
         "phone": primary if _sees_whole(user, customer) else mask_phone(primary),
         "has_portal_account": customer.user_id is not None,
@@ -98,7 +106,21 @@ def _customer_detail_out(user: User, customer: Customer) -> dict:
         "consent_recorded_at": customer.consent_recorded_at,
         "updated_at": customer.updated_at,
         "contacts": [contact_out(user, c, customer) for c in customer.contacts.all()],
-        "addresses": list(customer.addresses.all()),
+        "addresses": [address_out(user, a, customer) for a in customer.addresses.all()],
+    }
+
+
+def address_out(user: User, address, customer: Customer) -> dict:
+    return {
+        "id": address.pk,
+        "label": address.label,
+        "province": address.province,
+        "city": address.city,
+        "district": address.district,
+        "street": privacy.street_for(user, address.street, customer),
+        "is_default": address.is_default,
+        "geo_precision": address.geo_precision,
+        "geo_source": address.geo_source,
     }
 
 
@@ -151,6 +173,7 @@ def customer_list(request: HttpRequest, filters: Query[ListQuery]):
     require_perm(user, "customers.view_customer")
     qs = selectors.customer_list_search(user=user, text=filters.q).prefetch_related("contacts")
     page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
+    _logged(request, list(page.items))
     return {
         "items": [_customer_out(user, c) for c in page.items],
         "next_cursor": page.next_cursor,
@@ -175,7 +198,9 @@ def customer_create(request: HttpRequest, payload: CustomerIn):
 )
 def customer_detail(request: HttpRequest, customer_id: ObjectId):
     user: User = request.auth
-    return _customer_detail_out(user, _customer_for(user, customer_id))
+    customer = _customer_for(user, customer_id)
+    _logged(request, [customer])
+    return _customer_detail_out(user, customer)
 
 
 @router.patch(
@@ -205,6 +230,7 @@ def customer_update(request: HttpRequest, customer_id: ObjectId, payload: Custom
 def contact_list(request: HttpRequest, customer_id: ObjectId):
     user: User = request.auth
     customer = _customer_for(user, customer_id)
+    _logged(request, [customer])
     return [contact_out(user, c, customer) for c in customer.contacts.all()]
 
 
@@ -229,7 +255,9 @@ def contact_create(request: HttpRequest, customer_id: ObjectId, payload: Contact
 )
 def address_list(request: HttpRequest, customer_id: ObjectId):
     user: User = request.auth
-    return list(_customer_for(user, customer_id).addresses.all())
+    customer = _customer_for(user, customer_id)
+    _logged(request, [customer])
+    return [address_out(user, a, customer) for a in customer.addresses.all()]
 
 
 @router.post(
@@ -241,7 +269,8 @@ def address_create(request: HttpRequest, customer_id: ObjectId, payload: Address
     user: User = request.auth
     customer = _customer_for(user, customer_id)
     require(_may_edit_reachability(user, customer))
-    return Status(201, services.address_add(actor=user, customer=customer, **payload.model_dump()))
+    address = services.address_add(actor=user, customer=customer, **payload.model_dump())
+    return Status(201, address_out(user, address, customer))
 
 
 @router.post(

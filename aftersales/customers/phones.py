@@ -1,7 +1,9 @@
-"""Parsing, normalising and masking phone numbers (R9.2).
+"""Parsing, normalising and masking phone numbers, and masking the other personal data a
+screen shows — names, e-mail and street addresses (R9.2).
 
 Everything the system stores is E.164; people type numbers in every form (``138 1234 5678``,
-``+86 138-1234-5678``, ``0086…``, ``010-12345678``), so parsing lives in one place.
+``+86 138-1234-5678``, ``0086…``, ``010-12345678``), so parsing lives in one place. Who sees data
+whole is one rule, :func:`aftersales.customers.selectors.sees_full_personal_data`.
 """
 
 from __future__ import annotations
@@ -59,3 +61,21 @@ def mask_name(name: str) -> str:
     if len(name) <= 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_email(email: str) -> str:
+    """``zhangsan@example.cn`` → ``z***@example.cn``: enough to tell two addresses apart."""
+    if not email:
+        return ""
+    local, at, domain = email.partition("@")
+    if not at:
+        return local[:1] + "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_street(street: str) -> str:
+    """``张江路 100 号 3 栋 502`` → ``张江****``: the district stays readable, the door does not."""
+    street = (street or "").strip()
+    if not street:
+        return ""
+    return street[:2] + "****"

@@ -199,6 +199,113 @@ def _check_coordinates(latitude: Decimal | None, longitude: Decimal | None) -> N
         raise InvalidInput(_("The coordinates are out of range."), code="coords")
 
 
+CONTACT_EDITABLE = frozenset({"name", "phone", "email", "is_primary"})
+ADDRESS_EDITABLE = frozenset({"label", "province", "city", "district", "street", "is_default"})
+ADDRESS_TEXT = ("province", "city", "district", "street")
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: User, contact: Contact, expected_version: int | None = None, **changes: Any
+) -> Contact:
+    """Change how a customer is reached, refusing a stale editor (R9.1). The phone is stored in
+    E.164 and kept unique per customer; a primary contact makes the others secondary. The audit
+    record shows phones masked, as every screen but a reveal does."""
+    customer = contact.customer
+
+    def clean(values: dict[str, Any]) -> dict[str, Any]:
+        if "name" in values:
+            values["name"] = (values["name"] or "").strip()[:100] or customer.name[:100]
+        if "phone" in values:
+            values["phone"] = normalize_phone(values["phone"])
+            taken = Contact.objects.filter(customer=customer, phone=values["phone"])
+            if taken.exclude(pk=contact.pk).exists():
+                raise Conflict(
+                    _("This customer already has that phone number."), code="duplicate_phone"
+                )
+        if "email" in values:
+            values["email"] = (values["email"] or "").strip()
+        return values
+
+    try:
+        with transaction.atomic():
+            contact, b, a = model_update(
+                contact,
+                expected_version=expected_version,
+                editable=CONTACT_EDITABLE,
+                changes=changes,
+                clean=clean,
+                fields=sorted(CONTACT_EDITABLE | {"version"}),
+                only_changed=True,
+                quiet=BOOKKEEPING,
+            )
+    except IntegrityError as exc:  # the same number saved by a concurrent edit
+        raise Conflict(
+            _("This customer already has that phone number."), code="duplicate_phone"
+        ) from exc
+    if not a:
+        return contact
+    if a.get("is_primary"):
+        Contact.objects.filter(customer=customer, is_primary=True).exclude(pk=contact.pk).update(
+            is_primary=False
+        )
+    for side in (b, a):
+        if side.get("phone"):
+            side["phone"] = mask_phone(side["phone"])
+    audit_record(actor=actor, action="contact.update", obj=contact, before=b, after=a)
+    hooks.customer_changed.run(hooks.CustomerChanged(customer=customer))
+    return contact
+
+
+@transaction.atomic
+def address_update(
+    *, actor: User, address: Address, expected_version: int | None = None, **changes: Any
+) -> Address:
+    """Change an address, refusing a stale editor (R9.1); a changed address text is located
+    again (the old point belonged to the old address); a default address makes the others
+    not default."""
+
+    def clean(values: dict[str, Any]) -> dict[str, Any]:
+        for key in ("label", *ADDRESS_TEXT):
+            if key in values:
+                values[key] = (values[key] or "").strip()
+        if "street" in values and not values["street"]:
+            raise InvalidInput(_("Enter the street address."), code="street_required")
+        changed = {k for k in values if k in ADDRESS_TEXT and values[k] != getattr(address, k)}
+        if changed:
+            draft = Address(
+                **{f.attname: getattr(address, f.attname) for f in Address._meta.concrete_fields}
+            )
+            for key, value in values.items():
+                setattr(draft, key, value)
+            geocoding.locate_after_edit(
+                draft, created=False, changed=changed, text_fields=ADDRESS_TEXT
+            )
+            for key in ("latitude", "longitude", "geo_precision", "geo_source"):
+                values[key] = getattr(draft, key)
+        return values
+
+    address, b, a = model_update(
+        address,
+        expected_version=expected_version,
+        editable=ADDRESS_EDITABLE,
+        changes=changes,
+        clean=clean,
+        only_changed=True,
+        quiet=BOOKKEEPING,
+    )
+    if not a:
+        return address
+    if a.get("is_default"):
+        Address.objects.filter(customer_id=address.customer_id, is_default=True).exclude(
+            pk=address.pk
+        ).update(is_default=False)
+    audit_record(actor=actor, action="address.update", obj=address, before=b, after=a)
+    if set(a) & set(ADDRESS_TEXT):
+        geocoding.refine_later(address)
+    return address
+
+
 @transaction.atomic
 def asset_create(
     *,

@@ -145,11 +145,17 @@ def _build() -> dict:
     policy = SlaPolicy.objects.create(code="consultation", name="咨询", case_types=["consultation"])
 
     def side(customer, case, att, wo) -> dict:
+        from aftersales.customers.services import address_add
+
         case.refresh_from_db()
         wo.refresh_from_db()
+        address = customer.addresses.first() or address_add(
+            actor=None, customer=customer, province="上海市", street="张江路 100 号"
+        )
         return {
             "customer": customer.pk,
             "contact": customer.contacts.first().pk,
+            "address": address.pk,
             "asset": customer.assets.first().pk,
             "case": case.number,
             "attachment": att.pk,

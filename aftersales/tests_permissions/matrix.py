@@ -728,7 +728,8 @@ API_ROWS: list[Row] = [
 
 HTML_ROWS: list[Row] = [
     # --- project and accounts ------------------------------------------------------------------
-    page("core:home", "/", "302 302 302 302 302 302 200 302 302 302"),
+    page("core:home", "/", "302 302 302 302 302 302 302 302 302 302"),
+    page("core:settings", "/settings/", "302 403 403 403 403 403 403 403 403 200"),
     page("core:audit_log", "/audit/", "302 403 403 403 403 403 403 200 200 200"),
     page("accounts:login", "/accounts/login/", "200 302 302 302 302 302 302 302 302 302"),
     page(
@@ -857,6 +858,26 @@ HTML_ROWS: list[Row] = [
         "/customers/contacts/{contact}/reveal/",
         "302 403 200 200 403 200 403 200 403 200",
         post={"reason": "回访"},
+    ),
+    page(
+        "customers:customer_edit",
+        "/customers/{customer}/edit/",
+        "302 403 200 200 403 200 403 200 403 200",
+    ),
+    page(
+        "customers:contact_edit",
+        "/customers/contacts/{contact}/edit/",
+        "302 403 200 200 403 200 403 200 403 200",
+    ),
+    page(
+        "customers:address_edit",
+        "/customers/addresses/{address}/edit/",
+        "302 403 200 200 403 200 403 200 403 200",
+    ),
+    page(
+        "customers:access_log",
+        "/customers/access-log/",
+        "302 403 403 403 403 403 403 403 403 200",
     ),
     # --- customer portal -----------------------------------------------------------------------
     page("portal:case_list", "/portal/", "302 200 302 302 302 302 302 302 302 302"),

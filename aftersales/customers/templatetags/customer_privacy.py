@@ -1,10 +1,12 @@
-"""Showing personal data by role (R9.2): phones masked unless the role sees them whole."""
+"""Showing personal data by role (R9.2): phones, e-mail and street addresses masked unless the
+role sees them whole (one rule: :mod:`aftersales.customers.privacy`)."""
 
 from __future__ import annotations
 
 import phonenumbers
 from django import template
 
+from aftersales.customers import privacy
 from aftersales.customers.phones import mask_name, mask_phone
 from aftersales.customers.selectors import sees_full_personal_data
 
@@ -46,3 +48,21 @@ def name_for(name: str, user) -> str:
     if getattr(user, "is_superuser", False) or user.has_perm("customers.view_customer"):
         return name
     return mask_name(name)
+
+
+@register.filter
+def email_for(email: str, user) -> str:
+    """The e-mail address as ``user`` may see it: whole, or ``z***@example.cn``."""
+    return privacy.email_for(user, email or "")
+
+
+@register.filter
+def address_for(address, user) -> str:
+    """An address on one line, its street masked (``上海市浦东新区张江****``) unless ``user`` sees
+    personal data whole."""
+    return privacy.address_for(user, address)
+
+
+@register.filter
+def sees_personal_data(user) -> bool:
+    return privacy.sees_whole(user)

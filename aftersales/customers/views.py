@@ -16,7 +16,7 @@ from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import add_domain_error
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .forms import AssetForm, CustomerSearchForm, RevealForm
 from .models import Customer
 from .templatetags.customer_privacy import phone_display
@@ -41,6 +41,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         customers = list(
             selectors.customer_list(user=user).prefetch_related("contacts").order_by("-id")[:50]
         )
+    # whole phone numbers on a list are an access to each customer's data (PIPL access log)
+    privacy.record_if_unmasked(
+        actor=user, kind=privacy.Kind.LIST, customers=customers, where=request.path
+    )
     context = {"form": form, "customers": customers, "search_text": text}
     if _is_htmx(request) and request.htmx.target == "customer-results":
         return render(request, "customers/partials/_customer_table.html", context)
@@ -63,6 +67,7 @@ def _detail_context(request: HttpRequest, customer: Customer, **overrides: Any) 
         ),
         "can_add_asset": user.has_perm("customers.add_asset"),
         "can_intake": user.has_perm("cases.add_case"),
+        "can_edit": user.has_perm("customers.change_customer"),
         "asset_form": AssetForm(prefix="asset"),
         "flash": None,
     }
@@ -74,6 +79,13 @@ def _detail_context(request: HttpRequest, customer: Customer, **overrides: Any) 
 @require_GET
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for(user=request.user, pk=pk)
+    privacy.personal_data_access_record(
+        actor=request.user,
+        kind=privacy.Kind.PAGE,
+        customers=[customer],
+        unmasked=privacy.sees_whole(request.user, customer),
+        where=request.path,
+    )
     return render(request, "customers/customer_detail.html", _detail_context(request, customer))
 
 

@@ -1001,7 +1001,10 @@ class DemoBuilder:
     def build_organisation(self) -> None:
         centers = {}
         for spec in data.SERVICE_CENTERS:
-            centers[spec["code"]] = ServiceCenter.objects.create(**spec)
+            # the demo centers' points are typed (from the map), not geocoded
+            centers[spec["code"]] = ServiceCenter.objects.create(
+                **spec, geo_precision="point", geo_source="manual"
+            )
         departments = {
             code: Department.objects.create(code=code, name=name) for code, name in data.DEPARTMENTS
         }

@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q
 
 from aftersales.accounts.models import ServiceCenter
+from aftersales.core.audit import audit_record
 
 from .choices import OPEN_STATUSES
 from .geo import distance_km
@@ -81,3 +83,32 @@ def uncovered_orders(limit: int = 200) -> list[WorkOrder]:
             if len(gaps) >= limit:
                 break
     return gaps
+
+
+def centers_for_open_orders() -> int:
+    """Give each open order with a point but no service center the nearest center whose
+    coverage reaches it (orders opened before their address was located). Audited."""
+    centers = _centers()
+    assigned = 0
+    qs = WorkOrder.objects.filter(
+        status__in=OPEN_STATUSES, service_center__isnull=True, latitude__isnull=False
+    )
+    for order in qs.only("pk", "number", "latitude", "longitude").iterator(chunk_size=500):
+        found = nearest_covering_center(order.latitude, order.longitude, centers)
+        if found is None:
+            continue
+        with transaction.atomic():
+            moved = WorkOrder.objects.filter(pk=order.pk, service_center__isnull=True).update(
+                service_center=found[0]
+            )
+            if moved:
+                audit_record(
+                    actor=None,
+                    action="workorder.update",
+                    obj=order,
+                    before={"service_center": None},
+                    after={"service_center": found[0].pk},
+                    reason="geocode_backfill",
+                )
+                assigned += 1
+    return assigned

@@ -4,6 +4,7 @@ suggestion list in both languages, and the coverage page's count of open orders 
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from aftersales.accounts.roles import Role
 from aftersales.conftest import make_case, make_user
 from aftersales.core import geocoding
 from aftersales.core.geocoding import GeoPrecision, GeoSource
+from aftersales.core.models import AuditLog
 from aftersales.customers.services import address_add
 from aftersales.workorders import coverage, dispatch, services
 from aftersales.workorders.models import WorkOrder
@@ -170,13 +172,25 @@ def test_backfill_locates_rows_without_a_point_and_keeps_typed_ones(users, cases
             actor=users["dispatcher"], case=cases["bob_b"], address="杭州市西湖区文三路"
         ).pk
     )
-    WorkOrder.objects.filter(pk=order.pk).update(
-        latitude=None, longitude=None, geo_precision="", geo_source=""
+    pudong_job = services.workorder_create(
+        actor=users["dispatcher"], case=cases["bob_b"], address="上海市浦东新区张杨路500号"
     )
-    call_command("geocode_backfill", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # as opened before addresses were located: no point, no center
+    WorkOrder.objects.filter(pk__in=[order.pk, pudong_job.pk]).update(
+        latitude=None, longitude=None, geo_precision="", geo_source="", service_center=None
+    )
+    out = io.StringIO()
+    call_command("geocode_backfill", stdout=out)
+    assert "open work orders given a service center: 1" in out.getvalue()
     bare.refresh_from_db()
     order.refresh_from_db()
+    pudong_job.refresh_from_db()
     assert bare.geo_precision == GeoPrecision.DISTRICT and 23 < float(bare.latitude) < 23.3
     assert order.geo_precision == GeoPrecision.DISTRICT and 30.1 < float(order.latitude) < 30.4
+    assert order.service_center is None  # no center covers Hangzhou here
+    assert pudong_job.service_center == centers["pudong"]
+    assert AuditLog.objects.filter(
+        action="workorder.update", object_id=str(pudong_job.pk), reason="geocode_backfill"
+    ).exists()
     pudong = ServiceCenter.objects.get(pk=centers["pudong"].pk)  # typed in the fixture
     assert pudong.geo_source == GeoSource.MANUAL and pudong.latitude == Decimal("31.204")

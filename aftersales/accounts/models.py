@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.geocoding import GeoPrecision, GeoSource
 
+from . import landing
 from .roles import Role
 
 
@@ -70,6 +71,11 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.is_superuser or bool(self.role_names - {Role.CUSTOMER.value})
+
+    @property
+    def home_url_name(self) -> str | None:
+        """The URL name of the page where this person's work is (``landing.ROLE_HOME``)."""
+        return landing.home_url_name(self)
 
 
 class Department(models.Model):

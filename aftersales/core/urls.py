@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import landing, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", landing.home, name="home"),
+    path("settings/", landing.settings_home, name="settings"),
     path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -1,6 +1,5 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .access import staff_required
@@ -10,22 +9,6 @@ from .models import AuditLog
 from .pagination import keyset_page
 
 AUDIT_PAGE_SIZE = 50
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to where their work is."""
-    user = request.user
-    if getattr(user, "is_staff_member", False):
-        if user.has_perm("cases.view_case"):
-            return redirect("cases:queue")
-        if user.has_perm("core.browse_auditlog"):
-            return redirect("core:audit_log")
-        if user.is_staff:
-            return redirect("admin:index")
-        # A role whose screens come in a later release (e.g. parts): say so, don't 403.
-        return render(request, "core/home.html")
-    return redirect("portal:case_list")
 
 
 @staff_required("core.browse_auditlog")

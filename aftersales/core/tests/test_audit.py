@@ -90,9 +90,3 @@ def test_administrator_role_keeps_the_organisation_in_the_admin(client, users, o
     assert row.after == {"name": "上海浦东服务中心（新址）"} and row.actor == admin_user
 
 
-def test_a_role_without_screens_gets_a_landing_page(client, users):
-    client.force_login(users["parts_keeper"])
-    response = client.get("/", follow=True)
-    assert response.status_code == 200
-    assert 'data-testid="role-home"' in response.content.decode()
-    assert "/cases/" not in response.content.decode()

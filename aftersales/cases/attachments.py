@@ -1,12 +1,12 @@
 """Checking uploaded files before they become attachments.
 
 The type is read from the bytes (``filetype``), never from the name or the browser's claim; a
-file whose name says one type and whose content is another is refused as disguised.
+file whose name says one type and whose content is another is refused as disguised. An image
+must be readable and within the pixel limit (:func:`aftersales.core.images.check_image`).
 """
 
 from __future__ import annotations
 
-import io
 import os
 
 import filetype
@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from aftersales.core.errors import InvalidInput
+from aftersales.core.images import check_image
 
 ALLOWED_TYPES = {
     "image/jpeg": "jpg",
@@ -70,13 +70,7 @@ def sniff_upload(upload: UploadedFile) -> tuple[str, str]:
         )
     if content_type.startswith("image/"):
         try:
-            with Image.open(io.BytesIO(upload.read())) as img:
-                img.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise InvalidInput(
-                _("“%(name)s” is not a readable image.") % {"name": upload.name},
-                code="attachment_corrupt",
-            ) from exc
+            check_image(upload.read(), name=upload.name or "")
         finally:
             upload.seek(0)
     return content_type, ALLOWED_TYPES[content_type]

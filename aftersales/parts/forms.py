@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.images import LimitedImageField
 from aftersales.customers.models import ProductModel
 
 from .choices import LocationKind, MovementKind, StockClass, Unit
@@ -68,7 +69,7 @@ class PartForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    image = forms.ImageField(label=_("Image"), required=False)
+    image = LimitedImageField(label=_("Image"), required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -177,6 +177,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 notice = f"{notice} {_('Please attach your photos again.')}"
             return _render_new(request, form, extra, notice)
         form = CaseNewForm(request.POST, request.FILES, **choices)
+        status = 422
         form_ok = form.is_valid()
         if form_ok and extra.is_valid():
             data = form.cleaned_data
@@ -204,6 +205,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     )
             except DomainError as exc:
                 add_domain_error(form, exc, ERROR_FIELDS)
+                status = exc.status_code
             else:
                 messages.success(
                     request,
@@ -211,6 +213,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     % {"number": case.number},
                 )
                 return redirect("portal:case_detail", number=case.number)
+        # refused (a field missing, a file not accepted): the form again, as a 4xx
+        return _render_new(request, form, extra, notice, status=status)
     else:
         case_type = chosen_type(request.GET)
         initial = {"case_type": case_type}
@@ -227,9 +231,14 @@ def _initial(data: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in fields and k != "files"}
 
 
-def _render_new(request: HttpRequest, form: CaseNewForm, extra: Any, notice: str) -> HttpResponse:
+def _render_new(
+    request: HttpRequest, form: CaseNewForm, extra: Any, notice: str, status: int = 200
+) -> HttpResponse:
     return render(
-        request, "portal/case_new.html", {"form": form, "extra_form": extra, "notice": notice}
+        request,
+        "portal/case_new.html",
+        {"form": form, "extra_form": extra, "notice": notice},
+        status=status,
     )
 
 
@@ -333,7 +342,8 @@ def case_reply(request: HttpRequest, number: str) -> HttpResponse:
                 return redirect("portal:case_detail", number=case.number)
             case.refresh_from_db()
             return _render_detail(request, case, notice=_("Your message was sent."))
-    return _render_detail(request, case, reply_form=form)
+    # refused (empty, a file not accepted): the case again with the form's errors, as a 4xx
+    return _render_detail(request, case, reply_form=form, status=422)
 
 
 @require_POST

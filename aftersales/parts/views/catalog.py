@@ -126,6 +126,8 @@ def _part_values(form: PartForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def part_create(request: HttpRequest) -> HttpResponse:
     form = PartForm(request.POST or None, request.FILES or None)
+    # a refused form (an image too large, a code taken) comes back with its errors as a 4xx
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,10 +142,11 @@ def part_create(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             add_domain_error(form, exc)
+            status = exc.status_code
         else:
             messages.success(request, _("Part %(code)s added.") % {"code": part.code})
             return redirect("parts:part_detail", code=part.code)
-    return render(request, "parts/part_form.html", {"form": form, "part": None})
+    return render(request, "parts/part_form.html", {"form": form, "part": None}, status=status)
 
 
 @staff_required(*VIEW, "parts.change_part")
@@ -167,6 +170,7 @@ def part_edit(request: HttpRequest, code: str) -> HttpResponse:
         "version": part.version,
     }
     form = PartForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = _part_values(form)
@@ -184,10 +188,11 @@ def part_edit(request: HttpRequest, code: str) -> HttpResponse:
             )
         except DomainError as exc:
             add_domain_error(form, exc)
+            status = exc.status_code
         else:
             messages.success(request, _("Part %(code)s saved.") % {"code": part.code})
             return redirect("parts:part_detail", code=part.code)
-    return render(request, "parts/part_form.html", {"form": form, "part": part})
+    return render(request, "parts/part_form.html", {"form": form, "part": part}, status=status)
 
 
 @staff_required(*VIEW)

@@ -293,7 +293,7 @@ def test_bad_upload_is_refused_and_nothing_is_created(client, customers, product
             "files": [_png("good.png"), upload],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "files" in response.context["form"].errors
     assert (Case.objects.count(), Attachment.objects.count(), Asset.objects.count()) == counts
 
@@ -317,7 +317,7 @@ def test_new_request_rejects_another_customers_product(client, customers):
         reverse("portal:case_new"),
         {"case_type": "repair_request", "asset": bobs_asset.pk, "title": "借用别人的产品"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "asset" in response.context["form"].errors
     assert not Case.objects.filter(title="借用别人的产品").exists()
 
@@ -460,7 +460,7 @@ def test_bad_details_create_nothing(
             "files": [_png()],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field in response.context["extra_form"].errors
     # shown by the field, in the customer's language (Chinese unless they chose English)
     assert f'data-testid="error-{field}">{message}<' in response.content.decode()
@@ -484,7 +484,7 @@ def test_title_or_description_is_required(client, customers):
     response = client.post(
         reverse("portal:case_new"), {"case_type": "repair_request", "title": " ", "description": ""}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "description" in response.context["form"].errors
     assert Case.objects.count() == before
 

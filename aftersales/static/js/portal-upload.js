@@ -27,3 +27,13 @@
     }
   });
 })();
+
+// A refused form (409/422) comes back with its errors: show it instead of dropping the answer.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  "use strict";
+  var status = event.detail.xhr.status;
+  if (status === 409 || status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -14,9 +14,39 @@ def locate_offline(apps, schema_editor):
     )
 
 
+# the open statuses when this migration was written
+OPEN = ["new", "scheduled", "dispatched", "accepted", "on_the_way", "on_site", "in_progress",
+        "paused", "rejected"]  # fmt: skip
+
+
+def centers_for_open_orders(apps, schema_editor):
+    """Open orders that now have a point but no center get the nearest covering center."""
+    from aftersales.workorders.geo import distance_km
+
+    centers = list(
+        apps.get_model("accounts", "ServiceCenter").objects.filter(
+            is_active=True, latitude__isnull=False
+        )
+    )
+    WorkOrder = apps.get_model("workorders", "WorkOrder")
+    for order in WorkOrder.objects.filter(
+        status__in=OPEN, service_center__isnull=True, latitude__isnull=False
+    ):
+        reach = [
+            (km, c.pk)
+            for c in centers
+            if (km := distance_km(order.latitude, order.longitude, c.latitude, c.longitude))
+            is not None
+            and km <= float(c.coverage_radius_km)
+        ]
+        if reach:
+            WorkOrder.objects.filter(pk=order.pk).update(service_center_id=min(reach)[1])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("workorders", "0003_workorder_status_choices"),
+        ("accounts", "0002_geocoding"),
     ]
 
     operations = [
@@ -51,4 +81,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(locate_offline, migrations.RunPython.noop),
+        migrations.RunPython(centers_for_open_orders, migrations.RunPython.noop),
     ]

@@ -177,7 +177,13 @@ class TechnicianSuggestionOut(Schema):
     eligible: bool
     reasons: list[str]
     conflicts: list[str]
-    distance_km: float | None
+    distance_km: float | None = Field(
+        description="Straight-line km from the technician's last job that day or service center"
+    )
+    distance_approximate: bool = Field(
+        False, description="The order or the origin is located only to a district or city centroid"
+    )
+    out_of_reach: bool = Field(False, description="Farther than 100 km: listed after the others")
     load: int
 
 

@@ -171,9 +171,17 @@ def case_attachment_added(*, case: Case, actor: Any, attachment: Any, public: bo
     return event
 
 
-def case_rated(*, case: Case, actor: Any, rating: int, feedback: str) -> CaseEvent:
+def case_rated(
+    *, case: Case, actor: Any, rating: int, feedback: str, channel: str = "portal"
+) -> CaseEvent:
+    """The rating on the timeline; ``channel`` says whether the customer gave it in the portal
+    or by phone (then ``actor`` is the staff member who recorded it)."""
     event = event_add(
-        case=case, kind=EventKind.RATED, actor=actor, body=feedback, data={"rating": rating}
+        case=case,
+        kind=EventKind.RATED,
+        actor=actor,
+        body=feedback,
+        data={"rating": rating, "channel": channel},
     )
-    _publish(CASE_RATED, case, actor, {"rating": rating, "feedback": feedback})
+    _publish(CASE_RATED, case, actor, {"rating": rating, "feedback": feedback, "channel": channel})
     return event

@@ -151,6 +151,21 @@ class Case(models.Model):
     )
     customer_feedback = models.TextField(_("customer's comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    # how the rating reached us: in the portal by the customer, or by phone, recorded by staff
+    rating_channel = models.CharField(
+        _("rating given"),
+        max_length=10,
+        choices=[("portal", _("in the portal")), ("phone", _("by phone"))],
+        blank=True,
+    )
+    rating_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rating recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     # Written by aftersales.sla: the nearest due time of the case's running clocks.
     sla_due_at = models.DateTimeField(_("nearest due"), default=SLA_NO_DUE, editable=False)

@@ -547,6 +547,10 @@ def attachment_add(
 RATABLE = {Status.RESOLVED, Status.CLOSED}
 
 
+RATING_PORTAL = "portal"
+RATING_PHONE = "phone"
+
+
 @transaction.atomic
 def case_rate(*, actor: User, case: Case, rating: int, feedback: str = "") -> Case:
     """The customer rates the service once the case is resolved or closed (R1.3 售后服务登记表:
@@ -555,6 +559,23 @@ def case_rate(*, actor: User, case: Case, rating: int, feedback: str = "") -> Ca
         raise TransitionNotAllowed(
             _("Only the customer can rate the service."), code="not_customer"
         )
+    return _rate(actor=actor, case=case, rating=rating, feedback=feedback, channel=RATING_PORTAL)
+
+
+@transaction.atomic
+def case_rate_by_phone(*, actor: User, case: Case, rating: int, feedback: str = "") -> Case:
+    """Staff record the rating a customer gives on the phone (R1.3: the return call asks for
+    it): the same one rating per case as in the portal, marked as given by phone and recorded
+    by ``actor``."""
+    if actor_side(actor) == CUSTOMER or not actor.has_perm("cases.reply_case"):
+        raise TransitionNotAllowed(
+            _("Only staff who talk to customers can record a rating given by phone."),
+            code="not_staff",
+        )
+    return _rate(actor=actor, case=case, rating=rating, feedback=feedback, channel=RATING_PHONE)
+
+
+def _rate(*, actor: User, case: Case, rating: int, feedback: str, channel: str) -> Case:
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
         raise InvalidInput(_("Choose a rating from 1 to 5."), code="rating_invalid")
     if case.status not in RATABLE:
@@ -563,18 +584,24 @@ def case_rate(*, actor: User, case: Case, rating: int, feedback: str = "") -> Ca
         )
     feedback = (feedback or "").strip()[:2000]
     now = timezone.now()
+    recorder = actor if channel == RATING_PHONE else None
     updated = Case.objects.filter(pk=case.pk, customer_rating__isnull=True).update(
-        customer_rating=rating, customer_feedback=feedback, rated_at=now, updated_at=now
+        customer_rating=rating,
+        customer_feedback=feedback,
+        rated_at=now,
+        rating_channel=channel,
+        rating_recorded_by=recorder,
+        updated_at=now,
     )
     if not updated:
         raise Conflict(_("This case has already been rated."), code="already_rated")
     case.refresh_from_db()
-    events.case_rated(case=case, actor=actor, rating=rating, feedback=feedback)
+    events.case_rated(case=case, actor=actor, rating=rating, feedback=feedback, channel=channel)
     hooks.rated.run(hooks.Rated(case=case, actor=actor, rating=rating))
     audit_record(
         actor=actor,
-        action="case.rate",
+        action="case.rate" if channel == RATING_PORTAL else "case.rate_by_phone",
         obj=case,
-        after={"customer_rating": rating, "customer_feedback": feedback},
+        after={"customer_rating": rating, "customer_feedback": feedback, "channel": channel},
     )
     return case

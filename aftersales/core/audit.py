@@ -32,6 +32,33 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
+# Where a record's number is found: the object's own number or code, else that of the case,
+# work order or purchase order it belongs to (when that row is already loaded).
+REFERENCE_FIELDS = ("number", "code")
+REFERENCE_PARENTS = ("case", "work_order", "order", "purchase_order")
+
+
+def object_reference(obj: models.Model) -> str:
+    """The number people quote for ``obj`` (``SC-2026-000123``, ``WO-…``, ``PO-…``, a part's
+    code), or ``""``. Reads no row: a parent counts only when it is already loaded."""
+    for name in REFERENCE_FIELDS:
+        value = getattr(obj, name, None) if _is_field(obj, name) else None
+        if isinstance(value, str) and value:
+            return value
+    cache = getattr(obj._state, "fields_cache", {})
+    for name in REFERENCE_PARENTS:
+        parent = cache.get(name)
+        if parent is not None:
+            value = getattr(parent, "number", None)
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
+def _is_field(obj: models.Model, name: str) -> bool:
+    return any(f.name == name for f in obj._meta.concrete_fields)
+
+
 def audit_record(
     *,
     actor: Actor | None,
@@ -40,15 +67,18 @@ def audit_record(
     object_type: str | None = None,
     object_id: Any = None,
     object_repr: str = "",
+    object_ref: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditLog:
-    """Append one audit record. Call it inside the service's transaction."""
+    """Append one audit record. Call it inside the service's transaction. ``object_ref`` (the
+    number the log is searched by) is taken from ``obj`` unless given."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
         object_repr = object_repr or str(obj)[:200]
+        object_ref = object_ref or object_reference(obj)
     # The column holds the accounts app's user model, which the kernel does not name.
     user: Any = actor_or_none(actor)
     label = ""
@@ -64,6 +94,7 @@ def audit_record(
             object_type=object_type or "",
             object_id="" if object_id is None else str(object_id),
             object_repr=object_repr[:200],
+            object_ref=object_ref[:64],
             before=before,
             after=after,
             reason=reason[:500],

@@ -37,6 +37,9 @@ class AuditLog(models.Model):
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # The number people quote (SC-…, WO-…, PO-…, a part's code), of the object or of the case or
+    # order it belongs to, so the log can be searched by it through an index.
+    object_ref = models.CharField(_("object number"), max_length=64, blank=True, default="")
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
@@ -49,7 +52,15 @@ class AuditLog(models.Model):
         verbose_name_plural = _("audit records")
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_idx")
+            models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_idx"),
+            # The log page's searches, newest first: by number, by person, by action, and the
+            # default view without the system's rows (actor empty).
+            models.Index(fields=["object_ref", "-id"], name="audit_ref_idx"),
+            models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["action", "-id"], name="audit_action_idx"),
+            models.Index(
+                fields=["-id"], name="audit_people_idx", condition=models.Q(actor__isnull=False)
+            ),
         ]
         permissions = [("browse_auditlog", _("Can browse the audit log"))]
 

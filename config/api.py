@@ -6,7 +6,7 @@ from ninja.operation import Operation
 from aftersales.accounts.api import router as accounts_router
 from aftersales.calendars.api import router as calendars_router
 from aftersales.cases.api import router as cases_router
-from aftersales.core.api import install_error_handlers
+from aftersales.core.api import ObjectBodyParser, install_error_handlers
 from aftersales.core.api import router as audit_router
 from aftersales.customers.api import router as customers_router
 from aftersales.parts.api import router as parts_router
@@ -57,6 +57,7 @@ api = ServiceAPI(
     "attachments and status transitions. Authenticate with a browser session (CSRF token "
     "required for writes) or an `X-API-Key` header.",
     auth=AUTH,
+    parser=ObjectBodyParser(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -7,8 +7,10 @@ comes from a service (DomainError), from input validation, or from access checks
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Container
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -21,12 +23,22 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .errors import DomainError, InvalidInput
 from .pagination import Page, keyset_page
+from .validators import validate_email_address
 
 
 class ErrorOut(Schema):
@@ -100,8 +112,57 @@ def has_unstorable_text(value: Any) -> bool:
     return False
 
 
+# Largest magnitude of a decimal number the API takes: every amount, quantity, percentage and
+# coordinate stored is far below it (money has 12 digits), and a larger one — ``"1e999999"`` is a
+# finite Decimal — would overflow the database or the arithmetic behind it.
+MAX_NUMBER = Decimal(10) ** 15
+
+
+def number_problem(raw: Any, value: Any) -> str | None:
+    """Why a validated ``value`` (from the ``raw`` input) is not a number the API takes, or
+    None: ``true``/``false`` are not numbers nor numbers booleans (pydantic's lax mode would turn
+    one into the other), and a number must be finite and below :data:`MAX_NUMBER`. Lists and
+    dicts are looked into, so ``{"gold": "Infinity"}`` is refused too."""
+    if isinstance(value, bool):
+        if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+            return _("Send true or false, not a number.")
+        return None
+    if isinstance(value, int | float | Decimal):
+        if isinstance(raw, bool):
+            return _("Send a number, not true or false.")
+        if isinstance(value, int):
+            return None  # ids and counts: bounded by their own fields
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite:
+            return _("Enter a finite number (not Infinity or NaN).")
+        if abs(value) >= MAX_NUMBER:
+            return _("The number is too large.")
+        return None
+    if isinstance(value, dict) and isinstance(raw, dict):
+        for key, item in value.items():
+            problem = number_problem(raw.get(key, item), item)
+            if problem:
+                return problem
+    elif isinstance(value, list | tuple) and isinstance(raw, list | tuple):
+        for raw_item, item in zip(raw, value, strict=False):
+            problem = number_problem(raw_item, item)
+            if problem:
+                return problem
+    return None
+
+
 class InputSchema(Schema):
-    """Base of every request body and query schema: refuses text no database can store."""
+    """Base of every request body and query schema: strict numbers (:func:`number_problem`) and
+    no text a database cannot store."""
+
+    @field_validator("*", mode="wrap")
+    @classmethod
+    def _strict_numbers(cls, raw: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        value = handler(raw)
+        problem = number_problem(raw, value)
+        if problem:
+            raise PydanticCustomError("invalid_number", problem)
+        return value
 
     @model_validator(mode="after")
     def _storable_text(self):
@@ -111,6 +172,20 @@ class InputSchema(Schema):
                     _("“%(field)s” contains characters that cannot be stored.") % {"field": name}
                 )
         return self
+
+
+def _email_address(value: str) -> str:
+    value = value.strip()
+    if value:
+        try:
+            validate_email_address(value)
+        except DjangoValidationError as exc:
+            raise PydanticCustomError("invalid_email", str(exc.messages[0])) from exc
+    return value
+
+
+# An e-mail address, or "" (the same check as the forms' EmailAddressField).
+EmailAddress = Annotated[str, Field(max_length=254), AfterValidator(_email_address)]
 
 
 def omitted(**kwargs: Any) -> Any:
@@ -162,6 +237,24 @@ def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
 
 def forbid(message: str | None = None) -> None:
     raise HttpError(403, message or _("You are not allowed to do this."))
+
+
+class BodyNotAnObject(ValueError):
+    """A JSON body that is an array, a string, a number, ``true`` or ``null``."""
+
+
+class ObjectBodyParser(Parser):
+    """Reads a JSON request body, which must be an object: every operation's body is one.
+
+    Without this a list or a number went on as if the body were empty, and the caller read
+    "field required" for fields it had sent. Ninja turns a parser's exception into a 400; the
+    HttpError handler below answers this one as 422 ``invalid_input`` instead."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject(type(data).__name__)
+        return data
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -216,6 +309,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
+        if exc.status_code == 400 and isinstance(exc.__cause__, BodyNotAnObject):
+            return api.create_response(
+                request,
+                error_body("invalid_input", _("The request body must be a JSON object.")),
+                status=422,
+            )
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            return api.create_response(
+                request,
+                error_body("bad_request", _("The request body is not valid JSON.")),
+                status=400,
+            )
         codes = {
             400: "bad_request",
             401: "not_authenticated",

@@ -11,13 +11,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import ConfigDict
 
-from aftersales.core.api import MAX_ID, Cursor, InputSchema, ObjectId, Version, omitted
+from aftersales.core.api import (
+    MAX_ID,
+    Cursor,
+    EmailAddress,
+    InputSchema,
+    ObjectId,
+    Version,
+    omitted,
+)
 
 from .choices import CustomerKind, CustomerTier
 
@@ -26,17 +31,7 @@ Tier = Literal[tuple(CustomerTier.values)]
 Language = Literal["zh-hans", "en"]
 
 
-def _email(value: str) -> str:
-    value = value.strip()
-    if value:
-        try:
-            validate_email(value)
-        except DjangoValidationError as exc:
-            raise ValueError(_("Enter a valid e-mail address.")) from exc
-    return value
-
-
-Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Email = EmailAddress
 Phone = Annotated[
     str,
     Field(

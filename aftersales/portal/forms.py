@@ -16,6 +16,7 @@ from aftersales.accounts.models import User
 from aftersales.cases.choices import CaseType, Status
 from aftersales.cases.forms import ExtraForm, IntakeCaseForm, extra_form
 from aftersales.core.errors import DomainError
+from aftersales.core.validators import EmailAddressField
 from aftersales.customers.models import Asset, ProductModel
 from aftersales.customers.phones import normalize_phone
 
@@ -76,7 +77,7 @@ class SignupForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail"),
         help_text=_("We send you news about your requests here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from aftersales.core.api import Cursor, InputSchema, ObjectId, Version
+from aftersales.core.api import Cursor, EmailAddress, InputSchema, ObjectId, Version
 from aftersales.customers.choices import CustomerTier
 
 from .choices import OrderStatus, PriceChangeStatus, PriceRuleKind, ReturnStatus
@@ -30,7 +30,7 @@ class PurchasingContactIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     role: str = Field("", max_length=60)
     phone: str = Field("", max_length=30)
-    email: str = Field("", max_length=254)
+    email: EmailAddress = ""
 
 
 class PurchasingSupplierIn(InputSchema):

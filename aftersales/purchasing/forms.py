@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.validators import EmailAddressField
 from aftersales.customers.choices import CustomerTier
 from aftersales.parts.models import Location, Part
 
@@ -89,7 +90,7 @@ class SupplierForm(StyledForm):
     contact_name = forms.CharField(label=_("Contact"), max_length=100, required=False)
     contact_role = forms.CharField(label=_("Contact's role"), max_length=60, required=False)
     contact_phone = forms.CharField(label=_("Contact's phone"), max_length=30, required=False)
-    contact_email = forms.EmailField(label=_("Contact's e-mail"), required=False)
+    contact_email = EmailAddressField(label=_("Contact's e-mail"), required=False)
 
 
 class SupplierEditForm(StyledForm):

@@ -268,10 +268,11 @@ def part_update(request: HttpRequest, payload: PartPatch, code: str = PartCode):
 )
 def part_stock(request: HttpRequest, code: str = PartCode):
     """On hand, reserved and available per location and in total, read from the stock rows
-    (never by summing the ledger)."""
-    require_perm(request.auth, "parts.view_part")
+    (never by summing the ledger). A technician reads only their own vans' rows and totals."""
+    user: User = request.auth
+    require_perm(user, "parts.view_part")
     part = selectors.part_get(code)
-    rows = [_stock_row(lvl) for lvl in selectors.stock_for_part(part)]
+    rows = [_stock_row(lvl) for lvl in selectors.stock_for_part(part, user=user)]
     on_hand = sum((r["on_hand"] for r in rows), ZERO)
     reserved = sum((r["reserved"] for r in rows), ZERO)
     return {

@@ -124,11 +124,13 @@ def van_locations_for(user: Any) -> QuerySet[Location]:
     return Location.objects.filter(kind=LocationKind.VAN, technician=user)
 
 
-def stock_for_part(part: Part) -> list[StockLevel]:
-    """The part's stock per location (rows read directly, one indexed lookup)."""
-    levels = list(
-        StockLevel.objects.filter(part=part).select_related("location").order_by("location__code")
-    )
+def stock_for_part(part: Part, *, user: Any = None) -> list[StockLevel]:
+    """The part's stock per location (rows read directly, one indexed lookup); with ``user``
+    only the locations they may see (:func:`location_visible`: a technician their own vans)."""
+    qs = StockLevel.objects.filter(part=part)
+    if user is not None and not user.has_perm("parts.view_location"):
+        qs = qs.filter(location__in=van_locations_for(user))
+    levels = list(qs.select_related("location").order_by("location__code"))
     for level in levels:
         level.part = part
     return levels

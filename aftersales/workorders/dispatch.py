@@ -182,6 +182,16 @@ class Suggestion:
     outside_hours: bool = False
     absent: bool = False
 
+    @property
+    def distance_text(self) -> str:
+        """“about 12.3 km”; whole km from 100 km on (“about 1071 km”)."""
+        if self.distance_km is None:
+            return ""
+        km = f"{self.distance_km:.0f}" if self.distance_km >= 100 else f"{self.distance_km:.1f}"
+        if self.distance_approximate:
+            return _("about %(km)s km") % {"km": km}
+        return _("%(km)s km") % {"km": km}
+
 
 def _explain(s: Suggestion, order: WorkOrder, required: int, day: dt.date) -> None:
     if order.required_certificate:

@@ -5,6 +5,7 @@ suggestion list in both languages, and the coverage page's count of open orders 
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -91,6 +92,11 @@ def test_a_beijing_technician_no_longer_tops_a_shanghai_job(shanghai_order, beij
     assert ranked[0].technician.display_name in ("王师傅", "钱师傅")
     assert all(s.distance_approximate for s in ranked)  # district centroids
     assert any("100" in c for c in he.conflicts)
+    with translation.override("en"):
+        assert re.fullmatch(r"about 1\d{3} km", he.distance_text)  # whole km when far
+        assert re.fullmatch(r"about \d{1,2}\.\d km", qian.distance_text)
+    with translation.override("zh-hans"):
+        assert re.fullmatch(r"约 \d{1,2}\.\d 公里", qian.distance_text)
 
 
 def test_the_suggestion_list_shows_the_distance_in_both_languages(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic.fields import FieldInfo
 
 from aftersales.accounts.models import Team, User
-from aftersales.core.audit_labels import register_field_labels
+from aftersales.core.audit_labels import register_field_labels, register_value_labels
 
 from .choices import CaseType, Channel, Priority, Severity
 from .filters import CaseFilterForm
@@ -74,6 +74,9 @@ EXTRA_CHOICE_LABELS = {
     "logistics_channels": _("Logistics and channels"),
     "after_sales_service": _("After-sales service"),
 }
+
+for _key in ("complaint_about", "demand", "request", "proposal_category"):
+    register_value_labels(_key, EXTRA_CHOICE_LABELS)
 
 
 def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
@@ -361,3 +364,28 @@ class IntakeCaseForm(forms.Form):
     def chosen_type(data) -> str:
         value = (data or {}).get("case_type") or CaseType.REPAIR
         return value if value in CaseType.values else CaseType.REPAIR
+
+
+class PhoneRatingForm(forms.Form):
+    """The rating a customer gives on the phone, recorded by staff (R1.3)."""
+
+    rating = forms.TypedChoiceField(
+        label=_("The customer's rating"),
+        coerce=int,
+        choices=[
+            (5, _("Very satisfied")),
+            (4, _("Satisfied")),
+            (3, _("Neutral")),
+            (2, _("Dissatisfied")),
+            (1, _("Very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        label=_("What the customer said (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    ERROR_FIELDS = {"rating_invalid": "rating", "not_ratable": None, "already_rated": None}

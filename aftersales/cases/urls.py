@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:number>/assign/", views.case_assign, name="case_assign"),
     path("<str:number>/edit/", views.case_edit, name="case_edit"),
     path("<str:number>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("<str:number>/rating/", views.case_rating, name="case_rating"),
 ]

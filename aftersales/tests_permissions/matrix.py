@@ -824,6 +824,14 @@ HTML_ROWS: list[Row] = [
         technician=404,
     ),
     page(
+        "cases:case_rating",
+        "/cases/{case}/rating/",
+        "302 403 200 200 404 200 403 200 403 200",
+        agent=403,  # read from the customer's history, never changed (ADR 0006)
+        complaint_officer=403,
+        technician=404,
+    ),
+    page(
         "cases:case_edit",
         "/cases/{case}/edit/",
         "302 403 200 200 404 200 403 200 403 200",

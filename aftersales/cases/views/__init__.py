@@ -18,6 +18,7 @@ from .case_page import (
 )
 from .intake import intake, intake_lookup, intake_related
 from .queue import queue
+from .rating import case_rating
 
 __all__ = [
     "attachment_download",
@@ -26,6 +27,7 @@ __all__ = [
     "case_detail",
     "case_edit",
     "case_note",
+    "case_rating",
     "case_reply",
     "case_transition",
     "intake",

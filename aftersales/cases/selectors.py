@@ -136,7 +136,10 @@ def _whole_teams(user: User) -> list[int]:
     """The teams every case of which ``user`` sees: their own, with the team permission."""
     if not (user.has_perm("cases.view_case") and user.has_perm("cases.view_team_cases")):
         return []
-    return list(user.teams.values_list("id", flat=True))
+    # read once per request: a search asks for the working scope several times
+    if not hasattr(user, "_whole_teams_cache"):
+        user._whole_teams_cache = list(user.teams.values_list("id", flat=True))
+    return user._whole_teams_cache
 
 
 def _sees_whole_team(user: User, team: Team) -> bool:

@@ -469,12 +469,14 @@ def test_assignment(users, cases, org):
 
 
 def test_routing_away_still_answers_with_the_case(users, cases):
-    """An agent who routes a case to another team gets the result, then loses sight of it."""
+    """An agent who routes a case to another team gets the result, then reads it from the
+    customer's history and may no longer change it."""
     number = cases["alice_a"].number
     client = login(users["agent"])
     moved = post(client, f"/api/v1/cases/{number}/assignment", {"team": "field", "version": 1})
     assert moved.status_code == 200 and moved.json()["team"] == "field"
-    assert client.get(f"/api/v1/cases/{number}").status_code == 404
+    assert client.get(f"/api/v1/cases/{number}").status_code == 200
+    assert post(client, f"/api/v1/cases/{number}/replies", {"body": "x"}).status_code == 403
 
 
 def test_reply_and_note(users, customers, cases):

@@ -90,8 +90,9 @@ CASE_MATRIX = {
     "technician": {e: 404 for e in URLS},
     "agent": {**{e: 302 for e in POSTS}, "detail": 200, "edit_page": 200},
     "supervisor": {**{e: 302 for e in POSTS}, "detail": 200, "edit_page": 200},
-    # a right role, but the case belongs to another team: not even its existence shows
-    "agent_b": {e: 404 for e in URLS},
+    # a right role, but the case belongs to another team: read from the customer's history,
+    # never changed (docs/adr/0006-customer-history-at-the-desk.md)
+    "agent_b": {**{e: 403 for e in URLS}, "detail": 200},
 }
 
 
@@ -600,7 +601,13 @@ def test_attachment_download_visibility(client, users, customers, cases):
     assert status(alice, internal) == 404
     assert status(alice, bobs) == 404
     assert status(agent, internal) == 200
-    assert status(agent, bobs) == 404  # another team's case
+    # a public file of another team's case is in the customer's history, an internal one not
+    assert status(agent, bobs) == 200
+    bobs_internal = case_note(
+        actor=users["agent_b"], case=bob_case, body="内部", files=[png()]
+    ).attachments.get()
+    assert status(agent, bobs_internal) == 404
+    assert status(users["technician"], bobs) == 404
     assert status(users["parts_keeper"], public) == 404
     assert status(None, public) == 302
     assert status(agent, Attachment(pk=999999)) == 404
@@ -635,14 +642,15 @@ def test_related_cases_warn_about_duplicates(client, users, customers, cases):
     assert 'data-testid="duplicate-warning"' not in html and 'data-testid="no-related"' in html
 
 
-def test_related_cases_count_the_ones_another_team_holds(client, users, customers, cases):
-    # Bob's open case sits in team B's queue; team A's agent takes Bob's next call.
+def test_related_cases_show_the_ones_another_team_holds(client, users, customers, cases):
+    # Bob's open case sits in team B's queue; team A's agent takes Bob's next call and sees
+    # it, with its type and team (the customer's history).
     client.force_login(users["agent"])
     bob = customers["bob"]
     html = client.get(reverse("cases:intake_related"), {"customer": bob.pk}).content.decode()
     assert 'data-testid="duplicate-warning"' in html
-    assert 'data-testid="related-hidden"' in html
-    assert cases["bob_b"].number not in html  # only the count, not the case
+    assert 'data-testid="related-hidden"' not in html
+    assert f'data-number="{cases["bob_b"].number}"' in html and "上门维修组" in html
 
 
 def test_intake_new_customer_with_bad_phone_creates_nothing(client, users):

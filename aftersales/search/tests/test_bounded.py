@@ -30,8 +30,8 @@ def signed_in(users, customers):
 
 @pytest.fixture
 def many(users, customers, org, monkeypatch):
-    """Twelve 空调 cases, interleaved: alice's in team A (agent sees them), bob's in team B
-    (agent does not), so the newest matches overall are not all visible to the agent."""
+    """Twelve 空调 cases, interleaved: alice's in team A, bob's in team B, so the newest
+    matches overall are not all visible to Alice (the agent reads both, the customer history)."""
     monkeypatch.setattr(selectors, "RANK_BOUND", BOUND)
     made = {"a": [], "b": []}
     for i in range(6):
@@ -68,13 +68,17 @@ def walk(user, text, *, limit):
             return pages, orders
 
 
-def test_common_word_over_the_bound_is_newest_first_permitted_and_pages(users, many):
-    pages, orders = walk(users["agent"], "空调", limit=4)
+def test_common_word_over_the_bound_is_newest_first_permitted_and_pages(users, customers, many):
+    pages, orders = walk(customers["alice"].user, "空调", limit=4)
     newest_first = list(reversed(many["a"]))
     assert set(orders) == {ORDER_RECENT}
     assert pages == [newest_first[:4], newest_first[4:]]
-    # bob's team-B cases are newer than most of alice's, and never shown to the agent
+    # bob's cases are newer than most of alice's, and never shown to alice
     assert not {ref for page in pages for ref in page} & set(many["b"])
+    # the agent reads the customer history: both, newest first
+    pages, orders = walk(users["agent"], "空调", limit=5)
+    expected = [n for pair in zip(many["a"], many["b"], strict=True) for n in pair][::-1]
+    assert [ref for page in pages for ref in page] == expected
 
 
 def test_supervisor_sees_every_match_newest_first(users, many):
@@ -92,7 +96,7 @@ def test_customer_gets_only_own_cases_on_the_bounded_path(users, customers, many
 
 
 def test_keyset_pages_stay_stable_when_new_cases_arrive(users, customers, org, many):
-    agent = users["agent"]
+    agent = customers["alice"].user  # a restricted reader: only her own cases
     first = search(user=agent, text="空调", kind="case", limit=3)
     newer = make_case(
         customers["alice"], team=org["team_a"], title="空调漏水 新", asset=None
@@ -134,7 +138,7 @@ def test_a_bad_recent_cursor_is_refused(users, many):
 
 
 def test_api_pages_the_common_word_with_the_recent_cursor(signed_in, many):
-    client = signed_in("agent")
+    client = signed_in("alice")  # a restricted reader: only her own cases
     seen = []
     cursor = ""
     for _ in range(5):

@@ -456,15 +456,23 @@ def workorder_review(request: HttpRequest, payload: WorkOrderReviewIn, number: s
     "/workorders/{number}/report.pdf",
     response=ERRORS_READ,
     summary="The repair report as PDF",
-    openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def workorder_report_pdf(request: HttpRequest, number: str = OrderNumber):
     """Staff once the job is completed; the customer once the supervisor approved it."""
-    from .report import report_pdf_response, report_visible
+    from .report import report_export_record, report_pdf_response, report_visible
 
     user: User = request.auth
     order = _order(user, number)
     require(report_visible(user, order), _("The repair report is not ready yet."))
+    report_export_record(user=user, order=order, where=f"GET {request.path}")
     return report_pdf_response(order)
 
 

@@ -204,6 +204,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = _env_bool("AXES_ENABLED", True)
 
+# Rate limits per hour: password-reset requests per e-mail address (beyond it nothing more is
+# sent, and the page says the same) and per client address (HTTP 429); portal sign-ups per
+# client address.
+PASSWORD_RESET_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_PER_EMAIL", "3"))
+PASSWORD_RESET_PER_CLIENT = int(os.environ.get("PASSWORD_RESET_PER_CLIENT", "20"))
+SIGNUP_PER_CLIENT = int(os.environ.get("SIGNUP_PER_CLIENT", "10"))
+PASSWORD_RESET_TIMEOUT = 2 * 3600  # a link works for two hours
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "asset.update": _("Product changed"),
     "personal_data.reveal": _("Phone number revealed"),
     "personal_data.search": _("Search by phone digits"),
+    "audit.export": _("Audit log exported"),
     "user.create": _("Account created"),
     "user.update": _("Account changed"),
     "user.roles": _("Roles changed"),
@@ -198,13 +199,29 @@ FIELD_LABELS = {
     "clocks": _("Clocks"),
     "type": _("Type"),
     "visit": _("Visit"),
+    "level": _("Level"),
+    "line": pgettext_lazy("audit", "Line"),
+    "event": pgettext_lazy("audit", "Timeline entry"),
+    "attachments": _("Attachments"),
+    "rule": _("Routing rule"),
+    "rule_name": _("Routing rule"),
+    "reasons": _("Matched conditions"),
+    "condition": _("Condition"),
+    "value": pgettext_lazy("audit", "Value"),
+    "pick": _("Assignment"),
+    "assignee": _("Assignee"),
+    "code": _("Code"),
+    "at": _("Time"),
+    "signer": _("Signed by"),
+    "fields": _("Fields"),
+    "kind": _("Kind"),
     "details": _("Details"),
     "extra": _("Details"),
 }
 
 # Labels of values kept under a key that is no model field (``role`` → the role table's names);
 # an app registers its own with :func:`register_value_labels`.
-VALUE_LABELS: dict[str, dict[Any, Any]] = {}
+VALUE_LABELS: dict[str, Any] = {}
 
 YES_NO = {True: _("Yes"), False: _("No")}
 EMPTY = "—"
@@ -217,8 +234,23 @@ def register_field_labels(labels: dict[str, Any]) -> None:
 
 def register_value_labels(key: str, choices: Any) -> None:
     """Show the values stored under ``key`` in audit records by these ``(value, label)``
-    pairs (a ``TextChoices.choices`` list)."""
-    VALUE_LABELS[key] = dict(choices)
+    pairs (a ``TextChoices.choices`` list or a dict, added to those registered before), or by
+    a function of the value that returns its label or ``None``."""
+    if callable(choices):
+        VALUE_LABELS[key] = choices
+    else:
+        known = VALUE_LABELS.get(key)
+        VALUE_LABELS[key] = {**(known if isinstance(known, dict) else {}), **dict(choices)}
+
+
+def _registered(key: str, value: Any) -> str | None:
+    known = VALUE_LABELS.get(key)
+    if known is None or isinstance(value, dict | list):
+        return None
+    if callable(known):
+        found = known(value)
+        return None if found is None else str(found)
+    return str(known[value]) if value in known else None
 
 
 def action_label(code: str) -> str:
@@ -346,15 +378,14 @@ def value_text(object_type: str, key: str, value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(value_text(object_type, key, item) for item in value)
     if isinstance(value, dict):
-        inner = VALUE_LABELS.get(key, {})  # a dict keyed by values, e.g. discounts by tier
+        # a dict keyed by values, e.g. discounts by customer tier
         return ", ".join(
-            f"{inner[k] if k in inner else field_label(object_type, k)}: "
-            f"{value_text(object_type, k, v)}"
+            f"{_registered(key, k) or field_label(object_type, k)}: {value_text(object_type, k, v)}"
             for k, v in value.items()
         )
     label = _choice_label(field, value)
-    if label is None and key in VALUE_LABELS and value in VALUE_LABELS[key]:
-        label = str(VALUE_LABELS[key][value])
+    if label is None:
+        label = _registered(key, value)
     if label is not None:
         return label
     related = _related(field, value)

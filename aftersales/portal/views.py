@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -30,6 +31,8 @@ from aftersales.cases.transitions import CUSTOMER, allowed_steps
 from aftersales.core.errors import DomainError, InvalidInput
 from aftersales.core.forms import add_domain_error
 from aftersales.core.pagination import keyset_page
+from aftersales.core.ratelimit import rate_limit_hit
+from aftersales.core.request_context import client_address
 from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
 
@@ -105,6 +108,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
     form = SignupForm(request.POST or None)
+    # every attempt counts against the client's address, so nobody opens accounts in bulk
+    # (or probes which user names are taken) from one place
+    if request.method == "POST" and rate_limit_hit(
+        "signup", client_address(request) or "-", limit=settings.SIGNUP_PER_CLIENT, window=3600
+    ):
+        form.is_valid()  # keep what was typed on the page
+        form.add_error(None, _("Too many sign-ups from your network. Try again in an hour."))
+        return render(request, "portal/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -743,6 +743,27 @@ HTML_ROWS: list[Row] = [
         "/accounts/password/done/",
         "302 200 200 200 200 200 200 200 200 200",
     ),
+    # password reset by e-mail: open to everyone, signed in or not
+    page(
+        "accounts:password_reset",
+        "/accounts/password/reset/",
+        "200 200 200 200 200 200 200 200 200 200",
+    ),
+    page(
+        "accounts:password_reset_done",
+        "/accounts/password/reset/sent/",
+        "200 200 200 200 200 200 200 200 200 200",
+    ),
+    page(
+        "accounts:password_reset_confirm",
+        "/accounts/password/reset/MQ/not-a-token/",
+        "200 200 200 200 200 200 200 200 200 200",
+    ),
+    page(
+        "accounts:password_reset_complete",
+        "/accounts/password/reset/complete/",
+        "200 200 200 200 200 200 200 200 200 200",
+    ),
     page(
         "set_language",
         "/i18n/setlang/",

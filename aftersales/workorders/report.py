@@ -76,6 +76,18 @@ def captions() -> dict[str, dict[str, str]]:
     }
 
 
+def report_export_record(*, user: Any, order: Any, where: str) -> None:
+    """The report carries the customer's name, address and phone whole: staff opening it is an
+    export of personal data, written to the access log (PIPL); the customer reading their own
+    report is not."""
+    from aftersales.customers.privacy import Kind, personal_data_access_record
+
+    if getattr(user, "is_staff_member", False):
+        personal_data_access_record(
+            actor=user, kind=Kind.EXPORT, customers=[order.customer_id], where=where
+        )
+
+
 def report_visible(user: User, order: WorkOrder) -> bool:
     """Staff who can see the order once the job is completed; the customer once the supervisor
     approved the report."""

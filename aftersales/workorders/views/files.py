@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import selectors
-from ..report import report_context, report_pdf_response, report_visible
+from ..report import report_context, report_export_record, report_pdf_response, report_visible
 
 
 def _file_response(field_file, content_type: str, name: str) -> FileResponse:
@@ -42,6 +42,7 @@ def _report_order(request: HttpRequest, number: str):
     order = selectors.workorder_get_for(user=request.user, number=number)
     if not report_visible(request.user, order):
         raise Http404("report")
+    report_export_record(user=request.user, order=order, where=request.path)
     return order
 
 

@@ -83,7 +83,7 @@ class ImportCsvForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         required=False,
-        help_text=_("One row per day: date,kind,name,hours — e.g. 2027-10-01,holiday,国庆节,"),
+        help_text=_("A CSV file, one row per day as in the example."),
     )
     content = forms.CharField(widget=forms.HiddenInput, required=False)
     complete_years = forms.BooleanField(

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.actors import actor_or_none
@@ -634,11 +634,11 @@ def parse_csv(content: str | bytes) -> list[ImportRow]:
         try:
             row.date = dt.date.fromisoformat(cells[0])
         except ValueError:
-            row.error = _g("“%(value)s” is not a date like 2027-10-01.") % {"value": cells[0]}
+            row.error = gettext("“%(value)s” is not a date like 2027-10-01.") % {"value": cells[0]}
             continue
         row.kind = KIND_ALIASES.get(cells[1].lower(), "")
         if not row.kind:
-            row.error = _g(
+            row.error = gettext(
                 "“%(value)s” is not a kind of day: use holiday, makeup_workday or special_hours."
             ) % {"value": cells[1]}
             continue
@@ -654,7 +654,7 @@ def parse_csv(content: str | bytes) -> list[ImportRow]:
             row.error = str(exc.message)
             continue
         if row.date in seen:
-            row.error = _g("The date appears twice (first on line %(line)s).") % {
+            row.error = gettext("The date appears twice (first on line %(line)s).") % {
                 "line": seen[row.date]
             }
             continue

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.models import Team, User
 from aftersales.core.actors import actor_or_none
@@ -283,7 +283,9 @@ def _request_fingerprint(kwargs: dict[str, Any]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-CASE_CHANGED = _lazy("Someone else changed this case in the meantime. Reload it and try again.")
+CASE_CHANGED = gettext_lazy(
+    "Someone else changed this case in the meantime. Reload it and try again."
+)
 
 
 def _conditional_update(case: Case, expected_version: int | None, **values: Any) -> Case:

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .audit import audit_record, diff, model_snapshot
 from .models import AuditLog
@@ -61,3 +63,17 @@ class AuditLogAdmin(ReadOnlyAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_repr", "object_id"]
     date_hierarchy = "created_at"
+
+
+# The administration screens carry the product's name, not Django's.
+admin.site.site_header = _("After-sales service administration")
+admin.site.site_title = _("After-sales service administration")
+admin.site.index_title = _("Administration")
+
+# Column captions of Django's own admin index that Django's Chinese catalog lacks; kept here so
+# the project's catalogs translate them.
+ADMIN_CAPTIONS = (
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+)

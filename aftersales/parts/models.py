@@ -273,7 +273,10 @@ class Movement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.quantity} {self.part_id}@{self.location_id}"
+        return (
+            f"{self.get_kind_display()} {self.quantity.normalize():f} "
+            f"{self.part.code} @ {self.location.code}"
+        )
 
 
 class Reservation(models.Model):
@@ -321,4 +324,7 @@ class Reservation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.part_id}@{self.location_id} × {self.quantity} ({self.status})"
+        return (
+            f"{self.part.code} @ {self.location.code} × {self.quantity.normalize():f} "
+            f"({self.get_status_display()})"
+        )

@@ -819,7 +819,7 @@ def reservation_create(
         reserved_delta=qty,
         actor=actor,
         work_order=work_order,
-        reference=f"work_order:{work_order.pk}",
+        reference=getattr(work_order, "number", ""),
     )
     reservation = Reservation.objects.create(
         part=part,
@@ -845,7 +845,6 @@ def reservation_release(reservation: Reservation, *, actor: Any, reason: str = "
         actor=actor,
         work_order=_work_order_ref(reservation.work_order_id),
         reason=reason,
-        reference=f"reservation:{reservation.pk}",
     )
     _low_stock_check(reservation.part, actor=actor)
     return reservation

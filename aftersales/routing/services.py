@@ -16,12 +16,14 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.models import Team, User
 from aftersales.cases.choices import CaseType, EventKind, Priority
 from aftersales.cases.models import Case, CaseCategory
 from aftersales.core.actors import actor_or_none
 from aftersales.core.audit import audit_record, model_snapshot
+from aftersales.core.audit_labels import register_value_labels
 from aftersales.core.errors import InvalidInput
 from aftersales.core.versions import model_update, require_version
 from aftersales.customers.models import Asset, Customer
@@ -564,3 +566,24 @@ def rule_move(*, actor: User, rule: RoutingRule, direction: str) -> list[int]:
         after={"direction": direction, "order": order},
     )
     return order
+
+
+# The audit log names a routing decision's conditions and how the assignee was picked.
+register_value_labels(
+    "condition",
+    {
+        "case_type": gettext_lazy("Case type"),
+        "category": gettext_lazy("Category"),
+        "product_line": gettext_lazy("Product line"),
+        "region": gettext_lazy("Region"),
+        "keywords": gettext_lazy("Keywords"),
+    },
+)
+register_value_labels(
+    "pick",
+    {
+        **dict(AssignmentMode.choices),
+        "nobody_available": gettext_lazy("Nobody available"),
+        "queue": gettext_lazy("Left in the team's queue"),
+    },
+)

@@ -34,19 +34,19 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.models import Team, User
 from aftersales.cases.choices import CaseType
 from aftersales.cases.models import Case
 
 GROUPS = {
-    "team": _lazy("Team"),
-    "agent": _lazy("Agent"),
-    "case_type": _lazy("Case type"),
-    "period": _lazy("Period"),
+    "team": gettext_lazy("Team"),
+    "agent": gettext_lazy("Agent"),
+    "case_type": gettext_lazy("Case type"),
+    "period": gettext_lazy("Period"),
 }
-PERIODS = {"day": _lazy("Day"), "week": _lazy("Week"), "month": _lazy("Month")}
+PERIODS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week"), "month": gettext_lazy("Month")}
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.audit_labels import register_value_labels
+
 
 class TargetKind(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
@@ -62,3 +64,10 @@ class DeliveryState(models.TextChoices):
     HELD = "held", _("Held until working hours")
     QUEUED = "queued", _("Queued")
     SKIPPED = "skipped", _("No recipient")
+
+
+# Milestones the product records itself, by the name people read (the audit log shows them too).
+MILESTONE_LABELS = {
+    "onsite_arrival": _("Technician on site"),
+}
+register_value_labels("code", MILESTONE_LABELS)

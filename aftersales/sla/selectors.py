@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from aftersales.accounts.models import User
 from aftersales.cases.models import Case
 
-from .choices import ClockState
+from .choices import MILESTONE_LABELS, ClockState
 from .models import EscalationLevel, SlaClock, SlaClockEvent, SlaPolicy, SlaTarget
 
 
@@ -72,3 +72,18 @@ def clock_remaining(clock: SlaClock, now: dt.datetime | None = None) -> Remainin
     if clock.state == ClockState.PAUSED and clock.paused_at is not None:
         return Remaining(int((clock.due_at - clock.paused_at).total_seconds()), True)
     return Remaining(int((clock.due_at - now).total_seconds()), False)
+
+
+def milestone_name(code: str) -> str:
+    """The name of a milestone code: the name of a target that is or ends on it, else the
+    label of a milestone the product records itself (``onsite_arrival``), else the code."""
+    if not code:
+        return ""
+    if code in MILESTONE_LABELS:
+        return str(MILESTONE_LABELS[code])
+    name = (
+        SlaTarget.objects.filter(Q(milestone_code=code) | Q(end_milestone=code))
+        .values_list("name", flat=True)
+        .first()
+    )
+    return name or code

@@ -40,6 +40,34 @@ OPEN_STATUSES = frozenset(
 FIELD_STATUSES = frozenset({Status.ON_SITE, Status.IN_PROGRESS})
 
 
+class EventKind(models.TextChoices):
+    """What a line of a work order's history records (the event's stored ``kind``)."""
+
+    CREATED = "created", _("Work order created")
+    STATUS = "status", _("Status changed")
+    ASSIGNED = "assigned", _("Technician assigned")
+    UPDATED = "updated", _("Details changed")
+    INTERNAL_NOTE = "internal_note", _("Internal note")
+    CHECK_IN = "check_in", _("Checked in on site")
+    CHECK_OUT = "check_out", _("Checked out")
+    RECORDED = "recorded", _("Repair recorded")
+    PART_ADDED = "part_added", _("Part used")
+    PHOTO_ADDED = "photo_added", _("Photo added")
+    SIGNED = "signed", _("Customer signed off")
+    SIGNATURE_VOIDED = "signature_voided", _("Signature voided")
+    REVIEW_RETURNED = "review_returned", _("Report returned with comments")
+    REPORT_CORRECTED = "report_corrected", _("Report corrected")
+    RESERVATIONS_RELEASED = "reservations_released", _("Reserved parts released")
+
+
+def label_of(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a stored value, or the value itself when the choices do not know it."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")

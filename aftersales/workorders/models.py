@@ -19,6 +19,7 @@ from aftersales.core.geocoding import GeoPrecision, GeoSource
 
 from .choices import (
     CertificateType,
+    EventKind,
     FollowUpState,
     LineKind,
     PauseReason,
@@ -26,6 +27,7 @@ from .choices import (
     ReviewState,
     Status,
     Urgency,
+    label_of,
 )
 
 
@@ -309,6 +311,19 @@ class WorkOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return label_of(EventKind, self.kind)
+
+    @property
+    def to_status_label(self) -> str:
+        return label_of(Status, self.to_status) if self.to_status else ""
+
+    @property
+    def reason_label(self) -> str:
+        """The reason as written, or a pause reason by its label."""
+        return label_of(PauseReason, self.reason) if self.reason else ""
 
 
 class SubmissionKey(models.Model):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from aftersales.accounts.models import User
 
 from . import selectors
-from .choices import PauseReason, Status
+from .choices import PauseReason, PhotoKind, Status
 from .models import WorkOrder
 from .services import order_totals, warranty_cover
 from .transitions import allowed_steps
@@ -116,6 +116,7 @@ def order_out(user: User, order: WorkOrder) -> dict[str, Any]:
             {
                 "id": p.pk,
                 "kind": p.kind,
+                "kind_label": str(PhotoKind(p.kind).label),
                 "url": reverse("workorders:photo", args=[p.pk]),
             }
             for p in order.photos.all()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.core.audit import audit_record, model_snapshot
+from aftersales.core.audit_labels import register_value_labels
 from aftersales.core.errors import InvalidInput
 
 from .choices import CertificateType
@@ -179,3 +180,10 @@ def certificates_notify(*, today: dt.date | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+def _skill_name(code: Any) -> str | None:
+    return Skill.objects.filter(code=code).values_list("name", flat=True).first()
+
+
+register_value_labels("skill", _skill_name)  # the audit log names a skill, not its code

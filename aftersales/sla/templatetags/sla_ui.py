@@ -66,6 +66,12 @@ def target_label(kind: str) -> Any:
 
 
 @register.filter
+def milestone_label(code: str) -> str:
+    """A milestone by the name people gave it: the target that ends on it, or a known one."""
+    return selectors.milestone_name(code)
+
+
+@register.filter
 def pause_label(reason: str) -> Any:
     try:
         return PauseReason(reason).label

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aftersales.cases.choices import CaseType
 from aftersales.cases.models import Case
@@ -25,7 +25,7 @@ from ..events import workorder_event as event_add  # the services' one writer of
 from ..models import WorkOrder
 from ..transitions import DISPATCH, MACHINE, REVIEW, SYSTEM, TECH
 
-ORDER_CHANGED = _lazy(
+ORDER_CHANGED = gettext_lazy(
     "Someone else changed this work order in the meantime. Reload it and try again."
 )
 

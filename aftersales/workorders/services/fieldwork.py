@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.models import User
 from aftersales.cases.attachments import sniff_upload
@@ -452,14 +452,14 @@ def workorder_complete(
     missing = [
         str(label)
         for field, label in (
-            ("findings", _lazy("findings")),
-            ("fault_cause", _lazy("fault cause")),
-            ("result", _lazy("result")),
+            ("findings", gettext_lazy("findings")),
+            ("fault_cause", gettext_lazy("fault cause")),
+            ("result", gettext_lazy("result")),
         )
         if not getattr(order, field).strip()
     ]
     if not order.labour_minutes:
-        missing.append(str(_lazy("labour time")))
+        missing.append(str(gettext_lazy("labour time")))
     if missing:
         raise InvalidInput(
             _("Fill in before completing: %(fields)s.") % {"fields": ", ".join(missing)},

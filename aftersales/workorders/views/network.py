@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aftersales.accounts.models import User
@@ -30,10 +30,10 @@ FORMS = {
     "training": TrainingForm,
 }
 DONE = {
-    "certificate": _lazy("The certificate was added."),
-    "skill": _lazy("The skill was granted."),
-    "skill_remove": _lazy("The skill was removed."),
-    "training": _lazy("The training record was added."),
+    "certificate": gettext_lazy("The certificate was added."),
+    "skill": gettext_lazy("The skill was granted."),
+    "skill_remove": gettext_lazy("The skill was removed."),
+    "training": gettext_lazy("The training record was added."),
 }
 
 

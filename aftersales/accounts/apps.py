@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self) -> None:
-        from .signals import sync_roles_after_migrate
+        from django.contrib.auth.signals import user_logged_in
+
+        from .signals import start_idle_clock, sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate)
+        user_logged_in.connect(start_idle_clock, dispatch_uid="accounts.start_idle_clock")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.apps import apps
 
+from aftersales.core.middleware import idle_clock_start
+
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
     last = [a for a in apps.get_app_configs() if a.models_module is not None][-1]
@@ -16,3 +18,9 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
     from .services import roles_sync
 
     roles_sync()
+
+
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """At sign-in: the idle timeout of this user (staff or customer) starts counting."""
+    if request is not None:
+        idle_clock_start(request, user)

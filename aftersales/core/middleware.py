@@ -34,14 +34,25 @@ IDLE_LIMIT = "_idle_limit"
 TOUCH_EVERY = 60
 
 
+def idle_clock_start(request: HttpRequest, user) -> None:
+    """Start the idle clock at sign-in (``user_logged_in``), so requests within the first
+    minute write nothing to the session."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    staff = getattr(user, "is_staff_member", True)
+    session[IDLE_LIMIT] = settings.STAFF_IDLE_TIMEOUT if staff else settings.CUSTOMER_IDLE_TIMEOUT
+    session[LAST_SEEN] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """Sign a user out after a spell without requests: ``STAFF_IDLE_TIMEOUT`` seconds for
     staff, ``CUSTOMER_IDLE_TIMEOUT`` for portal customers. The next page then asks them to
     sign in again (an API call with the session answers 401).
 
-    Cheap: the limit is looked up once per session, the time of the last request lives in the
-    session and is written back at most once a minute, so no request writes more than the
-    session store does already."""
+    Cheap: the limit and the clock are set at sign-in (:func:`idle_clock_start`); the time of
+    the last request lives in the session and is written back at most once a minute, so no
+    request writes more than the session store does already."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -62,28 +73,26 @@ class IdleTimeoutMiddleware:
                     )
                     % {"minutes": limit // 60},
                 )
-            else:
-                if limit is None:
-                    staff = getattr(request.user, "is_staff_member", True)
-                    session[IDLE_LIMIT] = (
-                        settings.STAFF_IDLE_TIMEOUT if staff else settings.CUSTOMER_IDLE_TIMEOUT
-                    )
-                if last is None or now - last >= TOUCH_EVERY:
-                    session[LAST_SEEN] = now
+            elif limit is None:  # a session from before the clock existed
+                idle_clock_start(request, request.user)
+            elif last is None or now - last >= TOUCH_EVERY:
+                session[LAST_SEEN] = now
         return self.get_response(request)
 
 
 class NoStoreMiddleware:
     """Pages and API answers carry personal data: no browser or proxy keeps a copy
-    (``Cache-Control: no-store``). Static files are answered before this (WhiteNoise) and keep
-    their caching; a response that declares itself ``public`` keeps its own header."""
+    (``Cache-Control: no-store``), files served to a signed-in user included. Static files are
+    answered before this (WhiteNoise) and keep their caching; a response that declares itself
+    ``public``, or ``no-store`` already, keeps its own header."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "public" not in response.get("Cache-Control", ""):
+        declared = response.get("Cache-Control", "")
+        if "public" not in declared and "no-store" not in declared:
             if response.has_header("Cache-Control"):
                 del response["Cache-Control"]
             add_never_cache_headers(response)

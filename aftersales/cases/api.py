@@ -30,6 +30,7 @@ from aftersales.core.api import (
 )
 from aftersales.core.counting import list_count
 from aftersales.core.errors import InvalidInput, VersionConflict
+from aftersales.customers import privacy
 from aftersales.customers.models import Contact
 from aftersales.customers.phones import mask_phone
 from aftersales.customers.selectors import asset_list, customer_list, sees_full_personal_data
@@ -353,7 +354,15 @@ def case_create(
 @router.get("/cases/{number}", response={200: CaseOut, **ERRORS_READ}, summary="One case")
 def case_detail(request: HttpRequest, number: str = CaseNumber):
     user: User = request.auth
-    return _case_out(user, _case_for(user, number, act=False))
+    case = _case_for(user, number, act=False)
+    if case.contact_id:  # the contact's phone, whole for some roles: the access log (PIPL)
+        privacy.record_if_unmasked(
+            actor=user,
+            kind=privacy.Kind.API,
+            customers=[case.customer],
+            where=f"GET {request.path}",
+        )
+    return _case_out(user, case)
 
 
 @router.patch("/cases/{number}", response={200: CaseOut, **ERRORS_WRITE}, summary="Change a case")

@@ -118,3 +118,15 @@ def test_only_administrators_open_the_log(client, users):
     for role in ("agent", "supervisor", "auditor"):
         client.force_login(users[role])
         assert client.get(reverse("customers:access_log")).status_code == 403
+
+
+def test_an_api_case_read_with_the_contact_phone_whole_is_logged(client, users, customers, cases):
+    case = cases["alice_a"]
+    assert case.contact_id  # the customer's primary contact
+    client.force_login(users["agent"])  # sees the phone masked
+    assert client.get(f"/api/v1/cases/{case.number}").status_code == 200
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(users["supervisor"])
+    body = client.get(f"/api/v1/cases/{case.number}").json()
+    assert body["contact"]["phone"] == "+8613812345678"
+    assert _rows() == [("supervisor", customers["alice"].pk, Kind.API, True)]

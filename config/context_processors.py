@@ -122,6 +122,10 @@ def _menu(flags: dict, user) -> list[NavGroup]:
         reports.items.append(NavItem(_("Stock figures"), _url("purchasing:figures"), "figures"))
     if flags["nav_can_audit"]:
         reports.items.append(NavItem(_("Audit log"), _url("core:audit_log"), "audit"))
+    if has("customers.view_personaldataaccess"):
+        reports.items.append(
+            NavItem(_("Personal data access log"), _url("customers:access_log"), "access-log")
+        )
 
     settings = NavGroup("settings", _("Settings"), "bi-gear")
     if has("accounts.manage_organisation"):

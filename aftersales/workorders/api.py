@@ -252,6 +252,8 @@ def workorder_suggestions(
             "reasons": s.reasons,
             "conflicts": s.conflicts,
             "distance_km": round(s.distance_km, 1) if s.distance_km is not None else None,
+            "distance_approximate": s.distance_approximate,
+            "out_of_reach": s.out_of_reach,
             "load": s.load,
         }
         for s in dispatch.suggest_technicians(order=order, start=start, end=end, limit=limit)

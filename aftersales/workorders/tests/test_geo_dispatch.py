@@ -121,7 +121,8 @@ def test_the_suggestions_api_gives_the_distance(shanghai_order, beijing_tech, us
     c.force_login(users["dispatcher"])
     rows = c.get(f"/api/v1/workorders/{shanghai_order.number}/suggestions?limit=10").json()
     assert rows[-1]["technician"]["id"] == beijing_tech.pk and rows[-1]["distance_km"] > 1000
-    assert rows[0]["distance_km"] < 30
+    assert rows[-1]["out_of_reach"] and rows[-1]["distance_approximate"]
+    assert rows[0]["distance_km"] < 30 and not rows[0]["out_of_reach"]
 
 
 def test_a_typed_address_without_coordinates_is_located(users, cases, techs):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.audit_labels import register_value_labels
+
 
 class CaseType(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
@@ -78,3 +80,7 @@ class EventKind(models.TextChoices):
     SLA_RECOMPUTED = "sla_recomputed", _("Deadlines recomputed")
     SLA_STOPPED = "sla_stopped", _("Service-level clock stopped")
     SLA_MILESTONE = "sla_milestone", _("Milestone recorded")
+
+
+# The audit log names a timeline entry's kind (a reply, a note) by its label.
+register_value_labels("kind", EventKind.choices)

@@ -1,0 +1,91 @@
+"""Every page of every role in both languages reads as words, not as internal codes.
+
+Each HTML page of the permission matrix is rendered with the test client for every actor the
+matrix lets in, in Simplified Chinese and in English, on the matrix's world of records. The
+visible text (see :mod:`.words`) must hold no snake_case identifier, no Python value, no stored
+choice value in place of its label, and on a Chinese page no untranslated English word; data that
+is written the same in every language (names, codes, e-mail addresses) is allowed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+
+from aftersales.tests_permissions.matrix import ACTORS, HTML_ROWS, UPLOAD, Row
+from aftersales.tests_permissions.test_matrix import _upload, fill
+
+from .words import findings, visible_text
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("zh-hans", "en")
+_SHOWN = {200, 409, 422}
+
+
+def _pages() -> list[Row]:
+    """The matrix rows that answer someone with a page (or a form with its errors)."""
+    return [row for row in HTML_ROWS if any(int(c) in _SHOWN for c in row.expect.split())]
+
+
+def data_words() -> set[str]:
+    """What the world holds that is written the same in every language: people's user and
+    display names, customers' names, the codes given to calendars, policies, parts, locations
+    and suppliers."""
+    from aftersales.accounts.models import User
+    from aftersales.customers.models import Customer
+
+    words: set[str] = set()
+    for username, name in User.objects.values_list("username", "display_name"):
+        words.update({username, name})
+    words.update(Customer.objects.values_list("name", flat=True))
+    # codes people give their records and read as such
+    for label in (
+        "calendars.WorkingCalendar",
+        "sla.SlaPolicy",
+        "parts.Part",
+        "parts.Location",
+        "purchasing.Supplier",
+    ):
+        words.update(apps.get_model(label).objects.values_list("code", flat=True))
+    return {w for w in words if w}
+
+
+def render(world: dict, row: Row, actor: str, language: str):
+    client = world["clients"][actor]
+    ids = world["mine"]
+    path = fill(row.path, ids)
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with transaction.atomic():
+        if row.method == "get":
+            response = client.get(path, **headers)
+        elif row.payload == UPLOAD:
+            response = client.post(path, data=_upload(path), **headers)
+        else:
+            response = client.post(path, data=fill(row.payload, ids, path), **headers)
+        transaction.set_rollback(True)
+    return response
+
+
+def page_findings(world: dict, row: Row) -> list[str]:
+    allowed = data_words()
+    found: list[str] = []
+    for actor, code in zip(ACTORS, row.expect.split(), strict=True):
+        if int(code) not in _SHOWN:
+            continue
+        for language in LANGUAGES:
+            response = render(world, row, actor, language)
+            if "html" not in response.get("Content-Type", ""):
+                continue
+            texts = visible_text(response.content.decode())
+            found.extend(f"{actor} {language}: {hit}" for hit in findings(texts, language, allowed))
+    return list(dict.fromkeys(found))
+
+
+@pytest.mark.parametrize("row", _pages(), ids=[row.key for row in _pages()])
+def test_page_reads_as_words(world, row):
+    found = page_findings(world, row)
+    assert not found, f"{row.key} {row.path}: {len(found)} findings\n" + "\n".join(found)

@@ -230,7 +230,18 @@ def _intake_case_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc, CASE_ERROR_FIELDS)
         else:
-            messages.success(request, _("Case %s registered.") % case.number)
+            if case.team_id and not user.teams.filter(pk=case.team_id).exists():
+                # routing sent it to another team: the agent keeps it (they registered it)
+                messages.success(
+                    request,
+                    _(
+                        "Case %(number)s registered and routed to %(team)s. You keep it as the "
+                        "one who registered it: reply while the caller is on the line."
+                    )
+                    % {"number": case.number, "team": case.team},
+                )
+            else:
+                messages.success(request, _("Case %s registered.") % case.number)
             return redirect("cases:case_detail", number=case.number)
     context = _intake_context(
         request, customer=customer, asset=asset, case_form=form, case_extra=extra

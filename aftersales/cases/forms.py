@@ -379,7 +379,7 @@ class PhoneRatingForm(forms.Form):
             (2, _("Dissatisfied")),
             (1, _("Very dissatisfied")),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     feedback = forms.CharField(
         label=_("What the customer said (optional)"),

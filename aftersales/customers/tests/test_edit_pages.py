@@ -61,7 +61,7 @@ def test_a_stale_customer_form_changes_nothing_and_says_so(client, users, alice,
     assert response.status_code == 409
     html = response.content.decode()
     assert 'data-testid="edit-conflict"' in html
-    expected = "本次未保存任何内容" if language == "zh-hans" else "Nothing was saved"
+    expected = "您的修改未保存" if language == "zh-hans" else "Nothing was saved"
     assert expected in html
     assert f'name="version" value="{alice.version}"' in html  # the form now holds what is stored
     alice.refresh_from_db()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.models import ServiceCenter, Team
 
@@ -49,7 +50,7 @@ class WeeklyForm(forms.Form):
 
 class CalendarForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
     owner_kind = forms.ChoiceField(label=_("Belongs to"), choices=OwnerKind.choices)
     service_center = forms.ModelChoiceField(
         label=_("Service center"), queryset=ServiceCenter.objects.all(), required=False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import CustomerKind, CustomerTier
 from .models import ProductModel
@@ -18,7 +19,9 @@ class CustomerCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=30)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=CustomerKind.choices, initial=CustomerKind.INDIVIDUAL
+        label=pgettext_lazy("customer", "Kind"),
+        choices=CustomerKind.choices,
+        initial=CustomerKind.INDIVIDUAL,
     )
     company_name = forms.CharField(label=_("Company"), max_length=200, required=False)
 
@@ -86,7 +89,7 @@ class _VersionedForm(forms.Form):
 
 class CustomerEditForm(_VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("customer", "Kind"), choices=CustomerKind.choices)
     company_name = forms.CharField(label=_("Company"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     tier = forms.ChoiceField(label=_("Tier"), choices=CustomerTier.choices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.images import LimitedImageField
 from aftersales.customers.models import ProductModel
@@ -31,7 +32,7 @@ class PartSearchForm(forms.Form):
 
 class PartForm(forms.Form):
     code = forms.CharField(label=_("Part code"), max_length=40, help_text=CODE_HELP)
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=pgettext_lazy("part", "Name"), max_length=150)
     specification = forms.CharField(
         label=_("Specification / model"), max_length=200, required=False
     )
@@ -88,8 +89,8 @@ class PartForm(forms.Form):
 
 class LocationForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40, help_text=CODE_HELP)
-    name = forms.CharField(label=_("Name"), max_length=120)
-    kind = forms.ChoiceField(label=_("Kind"), choices=LocationKind.choices)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=120)
+    kind = forms.ChoiceField(label=pgettext_lazy("location", "Kind"), choices=LocationKind.choices)
     parent = forms.ModelChoiceField(
         label=_("Warehouse"),
         queryset=Location.objects.filter(kind=LocationKind.WAREHOUSE, active=True),

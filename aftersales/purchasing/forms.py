@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.validators import EmailAddressField
 from aftersales.customers.choices import CustomerTier
@@ -84,7 +85,7 @@ class OrderFilterForm(StyledForm):
 
 class SupplierForm(StyledForm):
     code = forms.SlugField(label=_("Code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
     tax_id = forms.CharField(label=_("Tax id"), max_length=30, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     contact_name = forms.CharField(label=_("Contact"), max_length=100, required=False)
@@ -94,7 +95,7 @@ class SupplierForm(StyledForm):
 
 
 class SupplierEditForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
     tax_id = forms.CharField(label=_("Tax id"), max_length=30, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     active = forms.BooleanField(label=_("Active"), required=False)
@@ -223,8 +224,8 @@ class ReceiptForm(StyledForm):
 
 
 class InspectionForm(StyledForm):
-    accepted = forms.DecimalField(label=_("Accepted"), **QTY)
-    rejected = forms.DecimalField(label=_("Rejected"), **QTY, initial=0)
+    accepted = forms.DecimalField(label=pgettext_lazy("inspection", "Accepted"), **QTY)
+    rejected = forms.DecimalField(label=pgettext_lazy("inspection", "Rejected"), **QTY, initial=0)
     defect_description = forms.CharField(
         label=_("Defect description"), required=False, widget=forms.Textarea({"rows": 2})
     )
@@ -243,8 +244,10 @@ class PriceChangeForm(StyledForm):
 
 
 class PriceRuleForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=PriceRuleKind.choices)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("price rule", "Kind"), choices=PriceRuleKind.choices
+    )
     part = PartCodeField(label=_("Part code (empty: all parts)"), required=False)
     percent = forms.DecimalField(
         label=_("Mark-up (%)"), max_digits=6, decimal_places=2, min_value=0, required=False

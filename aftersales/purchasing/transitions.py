@@ -55,6 +55,13 @@ MANUAL: dict[str, frozenset[str]] = {
     for state in ORDERS.table
 }
 
+# What the button for a buyer's step says: a verb, not the status it leads to.
+STEP_LABELS = {
+    S.ORDERED: _("Place order"),
+    S.CANCELLED: _("Cancel order"),
+    S.CLOSED: _("Close order"),
+}
+
 # Statuses in which goods may be received against the order.
 RECEIVABLE = frozenset(state for state in ORDERS.table if ORDERS.allowed_steps(state, RECEIPT))
 

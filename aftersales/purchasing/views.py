@@ -42,7 +42,7 @@ from .forms import (
 )
 from .models import InspectionPhoto
 from .scorecard import WEIGHTS, scorecard_rows, supplier_scorecard
-from .transitions import MANUAL, RECEIVABLE
+from .transitions import MANUAL, RECEIVABLE, STEP_LABELS
 
 
 def _first_error(form) -> str:
@@ -156,7 +156,7 @@ def _order_context(request: HttpRequest, order, **extra: Any) -> dict[str, Any]:
         "lines": lines,
         "receipt_lines": receipt_lines,
         "can_buy": can_buy,
-        "steps": [(s, OrderStatus(s).label) for s in steps],
+        "steps": [(s, STEP_LABELS.get(s, OrderStatus(s).label)) for s in steps],
         "receivable": can_buy and order.status in RECEIVABLE,
         "receipt_form": ReceiptForm(order_lines=lines, initial={"version": order.version}),
         "inspection_form": InspectionForm(),

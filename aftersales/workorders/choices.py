@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
     NEW = "new", _("New")
     SCHEDULED = "scheduled", _("Scheduled")
     DISPATCHED = "dispatched", _("Dispatched")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("work order", "Accepted")
     ON_THE_WAY = "on_the_way", _("On the way")
     ON_SITE = "on_site", _("On site")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -20,7 +21,7 @@ class Status(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("work order", "Rejected")
 
 
 OPEN_STATUSES = frozenset(

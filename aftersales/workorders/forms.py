@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import EVALUATION_DIMENSIONS, CertificateType, Satisfaction, Urgency
 from .models import Skill
@@ -156,7 +157,9 @@ class FollowUpForm(EvaluationForm):
 
 class CertificateForm(forms.Form):
     technician = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    cert_type = forms.ChoiceField(label=_("Type"), choices=CertificateType.choices)
+    cert_type = forms.ChoiceField(
+        label=pgettext_lazy("certificate", "Type"), choices=CertificateType.choices
+    )
     level = forms.CharField(label=_("Level"), max_length=40, required=False)
     number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
     issued_on = forms.DateField(label=_("Issued"), widget=forms.DateInput(attrs={"type": "date"}))

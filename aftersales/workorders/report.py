@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.models import User
 
@@ -43,9 +44,9 @@ CAPTIONS: dict[str, tuple[str, Any]] = {
     "cause": ("初步原因分析", _("Preliminary cause analysis")),
     "repair": ("维修情况", _("Repair details")),
     "result": ("维修结果", _("Result")),
-    "parts": ("更换配件", _("Parts")),
-    "part_code": ("配件编码", _("Part code")),
-    "part_name": ("名称", _("Name")),
+    "parts": ("更换备件", _("Parts")),
+    "part_code": ("备件编码", _("Part code")),
+    "part_name": ("备件名称", pgettext_lazy("part", "Name")),
     "spec": ("规格型号", _("Specification and model")),
     "batch": ("批次", _("Batch")),
     "qty": ("数量", _("Quantity")),

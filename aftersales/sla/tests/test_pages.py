@@ -35,7 +35,7 @@ def test_case_page_shows_clocks_time_left_pause_and_history(
     assert 'data-testid="case-clocks"' in html
     assert re.search(r'data-kind="resolution" data-state="paused"', html)
     assert re.search(r'data-kind="first_response" data-state="breached"', html) is None
-    assert "Waiting for parts" in html or "等待配件" in html
+    assert "Waiting for parts" in html or "等待备件" in html
     assert 'data-testid="clock-history"' in html
     assert 'data-testid="clock-estimated"' not in html
     # the timeline tells the pause

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", landing.home, name="home"),
     path("settings/", landing.settings_home, name="settings"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
 ]

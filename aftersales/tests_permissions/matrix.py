@@ -731,6 +731,7 @@ HTML_ROWS: list[Row] = [
     page("core:home", "/", "302 302 302 302 302 302 302 302 302 302"),
     page("core:settings", "/settings/", "302 403 403 403 403 403 403 403 403 200"),
     page("core:audit_log", "/audit/", "302 403 403 403 403 403 403 200 200 200"),
+    page("core:audit_export", "/audit/export.xlsx", "302 403 403 403 403 403 403 200 200 200"),
     page("accounts:login", "/accounts/login/", "200 302 302 302 302 302 302 302 302 302"),
     page(
         "accounts:logout", "/accounts/logout/", "302 302 302 302 302 302 302 302 302 302", post={}

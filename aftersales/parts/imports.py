@@ -282,11 +282,11 @@ def run_import(data: bytes, *, kind: str, actor: Any, dry_run: bool) -> ImportRe
 
 def catalog_workbook(parts: list[Part], totals: dict[int, dict[str, Decimal]]) -> bytes:
     """The catalog as .xlsx, in the import's columns plus stock totals (read-only columns)."""
-    from openpyxl import Workbook
+    from aftersales.core.exports import new_workbook, xlsx_bytes
 
     from .choices import AbcClass
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = str(_("Parts"))
     headers = [str(label) for label, _aliases in CATALOG_COLUMNS.values()]
@@ -321,18 +321,14 @@ def catalog_workbook(parts: list[Part], totals: dict[int, dict[str, Decimal]]) -
         strict=True,
     ):
         ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)
 
 
 def stock_template_workbook() -> bytes:
     """An empty opening-stock sheet with the expected headers."""
-    from openpyxl import Workbook
+    from aftersales.core.exports import new_workbook, xlsx_bytes
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.append([str(label) for label, _aliases in STOCK_COLUMNS.values()])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)

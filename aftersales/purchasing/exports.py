@@ -1,18 +1,17 @@
-"""Excel workbooks of the scorecard, the stock figures and the order list (openpyxl)."""
+"""Excel workbooks of the scorecard, the stock figures and the order list, written through
+the formula-safe helpers of :mod:`aftersales.core.exports`."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from aftersales.core.exports import neutralise, new_workbook, xlsx_response
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: Iterable[list[Any]], first=False):
@@ -22,30 +21,18 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: Iterable[list[Any]
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append([neutralise(v) for v in row])
     for i, _h in enumerate(header, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 16
     return ws
 
 
-def _cell(value: Any) -> Any:
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # never let a cell be read as a formula
-    return value
-
-
 def workbook_response(wb: Workbook, filename: str) -> HttpResponse:
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(wb, filename)
 
 
 def scorecard_workbook(rows: list[dict], start, end) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     _sheet(
         wb,
         _("Scorecard"),
@@ -98,7 +85,7 @@ def scorecard_workbook(rows: list[dict], start, end) -> Workbook:
 
 
 def figures_workbook(summary: dict) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     _sheet(
         wb,
         _("Stock value"),
@@ -150,7 +137,7 @@ def figures_workbook(summary: dict) -> Workbook:
 
 
 def orders_workbook(orders) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     _sheet(
         wb,
         _("Purchase orders"),

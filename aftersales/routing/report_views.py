@@ -3,8 +3,6 @@ and drill-down links into the case queue."""
 
 from __future__ import annotations
 
-import io
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -62,14 +60,15 @@ def sla_report_data(request: HttpRequest) -> JsonResponse:
 @require_GET
 def sla_report_export(request: HttpRequest) -> HttpResponse:
     """The table as an Excel workbook."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from aftersales.core.exports import new_workbook, xlsx_response
 
     form, report = _report(request)
     if report is None:
         return HttpResponse(" ".join(form.non_field_errors()) or _("Invalid filters."), status=422)
     f = report.filters
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = _("SLA compliance")[:31]
     ws.append([_("SLA compliance"), f"{f.date_from.isoformat()} – {f.date_to.isoformat()}"])
@@ -101,12 +100,5 @@ def sla_report_export(request: HttpRequest) -> HttpResponse:
     ws[f"A{ws.max_row}"].font = Font(bold=True)
     for column, width in zip("ABCDEFG", (28, 10, 10, 10, 14, 14, 24), strict=True):
         ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
     name = f"sla-compliance-{f.date_from.isoformat()}-{f.date_to.isoformat()}.xlsx"
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(wb, name)

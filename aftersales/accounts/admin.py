@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import geocoding
 from aftersales.core.admin import AuditedAdmin, ReadOnlyAdmin
 from aftersales.core.audit import audit_record
 
@@ -125,7 +126,14 @@ class TeamAdmin(AuditedAdmin):
 
 @admin.register(ServiceCenter)
 class ServiceCenterAdmin(AuditedAdmin):
-    list_display = ["code", "name", "address", "is_active"]
+    list_display = ["code", "name", "address", "geo_precision", "is_active"]
+    readonly_fields = ["geo_precision", "geo_source"]
+
+    def save_model(self, request, obj, form, change):
+        # typed coordinates are kept; otherwise the address is located (docs/geocoding.md)
+        geocoding.locate_after_edit(obj, created=not change, changed=form.changed_data)
+        super().save_model(request, obj, form, change)
+        geocoding.refine_later(obj)
 
 
 @admin.register(ApiKey)

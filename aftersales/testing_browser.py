@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 900}
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+# axe-core comes from npm (a development dependency: ``npm ci`` installs it with the assets).
+AXE_SCRIPT = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SERIOUS = ("serious", "critical")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -61,10 +64,11 @@ def browser_page(new_context: Callable[..., Any], live_url: str) -> Callable[...
     """Open a page in a fresh context (own cookies) that asks for Chinese, like a user in China.
 
     ``browser_page(phone=True)`` gives a 375 px wide phone screen. CSP violations reported by
-    the browser are collected on ``page.csp_errors``.
+    the browser are collected on ``page.csp_errors``. ``bypass_csp=True`` lets
+    :func:`axe_violations` inject axe-core; use it only for that check.
     """
 
-    def _open(*, phone: bool = False, language: str = "zh-CN") -> Any:
+    def _open(*, phone: bool = False, language: str = "zh-CN", bypass_csp: bool = False) -> Any:
         context = new_context(
             base_url=live_url,
             locale=language,
@@ -72,6 +76,8 @@ def browser_page(new_context: Callable[..., Any], live_url: str) -> Callable[...
             viewport=PHONE if phone else DESKTOP,
             is_mobile=phone,
             has_touch=phone,
+            # only for the accessibility check, which injects axe-core into the page
+            bypass_csp=bypass_csp,
         )
         context.set_default_timeout(15_000)
         page = context.new_page()
@@ -116,3 +122,43 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return _shot
+
+
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({
+      target: n.target.join(" "), html: n.html.slice(0, 160),
+      summary: (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 300),
+    })),
+  }));
+}"""
+
+
+def axe_violations(page: Any, *, impacts: tuple[str, ...] = AXE_SERIOUS) -> list[dict]:
+    """Run axe-core on the page as shown and return its violations of ``impacts``.
+
+    The page's context must have been opened with ``bypass_csp=True`` (the CSP rightly refuses
+    an injected script). axe is read from ``node_modules`` (``npm ci``)."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core is missing at {AXE_SCRIPT}: run `npm ci` (make assets)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    found = page.evaluate(_AXE_RUN)
+    return [v for v in found if v["impact"] in impacts]
+
+
+def axe_report(where: str, violations: list[dict]) -> str:
+    """The violations of one page as readable lines: rule, impact, help, and each element with
+    what axe says is wrong with it."""
+    lines = [f"{where}: {len(violations)} violation(s)"]
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:10]:
+            lines.append(f"      {node['target']}  {node['html']}")
+            if node["summary"]:
+                lines.append(f"        {node['summary']}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"      … and {len(v['nodes']) - 10} more")
+    return "\n".join(lines)

@@ -130,6 +130,7 @@ def _case_out(user: User, case: Case) -> dict[str, Any]:
         "customer_rating": case.customer_rating,
         "customer_feedback": case.customer_feedback,
         "rated_at": case.rated_at,
+        "rating_channel": case.rating_channel,
     }
 
 

@@ -123,6 +123,9 @@ class CaseOut(CaseListItemOut):
     customer_rating: int | None
     customer_feedback: str
     rated_at: dt.datetime | None
+    rating_channel: str = Field(
+        description="portal: the customer rated in the portal or API; phone: staff recorded it"
+    )
 
 
 class CasePageOut(Schema):

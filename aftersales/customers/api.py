@@ -31,6 +31,7 @@ from . import privacy, selectors, services
 from .api_schemas import (
     AddressIn,
     AddressOut,
+    AddressPatch,
     AssetIn,
     AssetOut,
     AssetPageOut,
@@ -38,6 +39,7 @@ from .api_schemas import (
     AssetQuery,
     ContactIn,
     ContactOut,
+    ContactPatch,
     CustomerDetailOut,
     CustomerIn,
     CustomerPageOut,
@@ -77,6 +79,7 @@ def contact_out(user: User, contact: Contact, customer: Customer) -> dict:
         "phone_masked": not whole,
         "email": privacy.email_for(user, contact.email, customer),
         "is_primary": contact.is_primary,
+        "version": contact.version,
     }
 
 
@@ -121,6 +124,7 @@ def address_out(user: User, address, customer: Customer) -> dict:
         "is_default": address.is_default,
         "geo_precision": address.geo_precision,
         "geo_source": address.geo_source,
+        "version": address.version,
     }
 
 
@@ -271,6 +275,50 @@ def address_create(request: HttpRequest, customer_id: ObjectId, payload: Address
     require(_may_edit_reachability(user, customer))
     address = services.address_add(actor=user, customer=customer, **payload.model_dump())
     return Status(201, address_out(user, address, customer))
+
+
+@router.patch(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, **ERRORS_WRITE},
+    summary="Change a contact",
+)
+def contact_update(request: HttpRequest, contact_id: ObjectId, payload: ContactPatch):
+    """Change the fields sent; ``version`` is the one the caller saw (409 when stale, nothing
+    changed). The phone is stored in E.164; audited before → after with phones masked."""
+    user: User = request.auth
+    require_perm(user, "customers.view_customer", also_if=user.is_customer)
+    contact = selectors.contact_get_for(user=user, pk=contact_id)
+    customer = contact.customer
+    require(_may_edit_reachability(user, customer))
+    contact = services.contact_update(
+        actor=user,
+        contact=contact,
+        expected_version=payload.version,
+        **set_fields(payload, exclude={"version"}),
+    )
+    return contact_out(user, contact, customer)
+
+
+@router.patch(
+    "/addresses/{address_id}",
+    response={200: AddressOut, **ERRORS_WRITE},
+    summary="Change an address",
+)
+def address_update(request: HttpRequest, address_id: ObjectId, payload: AddressPatch):
+    """Change the fields sent; ``version`` is the one the caller saw (409 when stale, nothing
+    changed). A changed address is located again."""
+    user: User = request.auth
+    require_perm(user, "customers.view_customer", also_if=user.is_customer)
+    address = selectors.address_get_for(user=user, pk=address_id)
+    customer = address.customer
+    require(_may_edit_reachability(user, customer))
+    address = services.address_update(
+        actor=user,
+        address=address,
+        expected_version=payload.version,
+        **set_fields(payload, exclude={"version"}),
+    )
+    return address_out(user, address, customer)
 
 
 @router.post(

@@ -60,8 +60,9 @@ class ContactOut(Schema):
     name: str
     phone: str = Field(description="Masked (138****5678) unless the caller may see it whole")
     phone_masked: bool
-    email: str
+    email: str = Field(description="Masked (z***@example.cn) like the phone")
     is_primary: bool
+    version: int
 
 
 class AddressOut(Schema):
@@ -70,12 +71,13 @@ class AddressOut(Schema):
     province: str
     city: str
     district: str
-    street: str
+    street: str = Field(description="Masked (张江****) unless the caller may see it whole")
     is_default: bool
     geo_precision: str = Field(
         description="point, street, district, city, province, or empty when not located"
     )
     geo_source: str = Field(description="manual, online, offline, or empty")
+    version: int
 
 
 class CustomerOut(Schema):
@@ -127,6 +129,32 @@ class CustomerPatch(InputSchema):
     kind: Kind = omitted()
     preferred_language: Language = omitted()
     notes: str = omitted(max_length=5000)
+
+
+class ContactPatch(InputSchema):
+    """Change a contact: the fields sent, with the version the caller saw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Version
+    name: str = omitted(max_length=100)
+    phone: Phone = omitted(min_length=1)
+    email: Email = omitted()
+    is_primary: bool = omitted()
+
+
+class AddressPatch(InputSchema):
+    """Change an address: the fields sent, with the version the caller saw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Version
+    label: str = omitted(max_length=50)
+    province: str = omitted(max_length=50)
+    city: str = omitted(max_length=50)
+    district: str = omitted(max_length=50)
+    street: str = omitted(min_length=1, max_length=300)
+    is_default: bool = omitted()
 
 
 class ContactIn(InputSchema):

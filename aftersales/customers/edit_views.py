@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import staff_required
@@ -21,7 +21,7 @@ from aftersales.core.forms import add_domain_error
 
 from . import privacy, selectors, services
 from .forms import AddressEditForm, ContactEditForm, CustomerEditForm
-from .models import Address, Customer
+from .models import Customer
 from .phones import mask_email, mask_phone, mask_street
 
 EDIT_PERMS = ("customers.view_customer", "customers.change_customer")
@@ -119,11 +119,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(*EDIT_PERMS)
 def address_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    address = get_object_or_404(
-        Address.objects.select_related("customer"),
-        pk=pk,
-        customer__in=selectors.customer_list(user=request.user),
-    )
+    address = selectors.address_get_for(user=request.user, pk=pk)
     customer = address.customer
     return _edit(
         request,

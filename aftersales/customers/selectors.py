@@ -11,7 +11,7 @@ from django.http import Http404
 from aftersales.accounts.models import User
 from aftersales.core.errors import InvalidInput
 
-from .models import Asset, Contact, Customer, ProductModel
+from .models import Address, Asset, Contact, Customer, ProductModel
 from .phones import normalize_phone
 
 
@@ -125,6 +125,15 @@ def contact_get_for(*, user: User, pk: int) -> Contact:
         )
     except (Contact.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("contact") from exc
+
+
+def address_get_for(*, user: User, pk: int) -> Address:
+    try:
+        return Address.objects.select_related("customer").get(
+            pk=pk, customer__in=customer_list(user=user)
+        )
+    except (Address.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("address") from exc
 
 
 def product_model_list() -> QuerySet[ProductModel]:

@@ -26,6 +26,8 @@ OPERATION_IDS = {
     "POST /api/v1/customers/{customer_id}/contacts": "customers_contact_create",
     "GET /api/v1/customers/{customer_id}/addresses": "customers_address_list",
     "POST /api/v1/customers/{customer_id}/addresses": "customers_address_create",
+    "PATCH /api/v1/contacts/{contact_id}": "customers_contact_update",
+    "PATCH /api/v1/addresses/{address_id}": "customers_address_update",
     "POST /api/v1/contacts/{contact_id}/reveal": "customers_contact_reveal",
     "GET /api/v1/product-models": "customers_product_model_list",
     "GET /api/v1/assets": "customers_asset_list",

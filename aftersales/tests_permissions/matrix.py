@@ -115,6 +115,20 @@ API_ROWS: list[Row] = [
         customer=404,
     ),
     api(
+        "PATCH /api/v1/contacts/{contact_id}",
+        "401 200 200 200 403 200 403 200 403 200",
+        {"version": 1, "name": "张三丰"},
+        path="/api/v1/contacts/{contact}",
+        customer=404,
+    ),
+    api(
+        "PATCH /api/v1/addresses/{address_id}",
+        "401 200 200 200 403 200 403 200 403 200",
+        {"version": 1, "label": "家"},
+        path="/api/v1/addresses/{address}",
+        customer=404,
+    ),
+    api(
         "POST /api/v1/customers/{customer_id}/addresses",
         "401 201 201 201 403 201 403 201 403 201",
         {"street": "张江路 100 号", "city": "上海"},

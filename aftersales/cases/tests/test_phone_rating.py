@@ -90,3 +90,12 @@ def test_no_rating_before_the_case_is_resolved(client, users, cases):
     assert client.post(url, {"rating": "5"}).status_code == 409
     detail = client.get(reverse("cases:case_detail", args=[cases["alice_a"].number]))
     assert 'data-testid="record-phone-rating"' not in detail.content.decode()
+
+
+def test_the_api_says_how_the_rating_was_given(client, users, cases):
+    case = _resolve(users, cases["alice_a"])
+    client.force_login(users["agent"])
+    assert client.get(f"/api/v1/cases/{case.number}").json()["rating_channel"] == ""
+    case_rate_by_phone(actor=users["agent"], case=case, rating=5)
+    body = client.get(f"/api/v1/cases/{case.number}").json()
+    assert (body["customer_rating"], body["rating_channel"]) == (5, "phone")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.geocoding import GeoPrecision, GeoSource
+from aftersales.core.present import label_of
 
 from .choices import (
     CertificateType,
@@ -27,7 +28,6 @@ from .choices import (
     ReviewState,
     Status,
     Urgency,
-    label_of,
 )
 
 
@@ -36,6 +36,10 @@ class WorkOrderSequence(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("work order number sequence")
+        verbose_name_plural = _("work order number sequences")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
@@ -337,6 +341,8 @@ class SubmissionKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("phone submission key")
+        verbose_name_plural = _("phone submission keys")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="wo_submission_key_unique")
         ]
@@ -412,6 +418,8 @@ class TechnicianSkill(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), default=1)
 
     class Meta:
+        verbose_name = _("technician's skill")
+        verbose_name_plural = _("technicians' skills")
         constraints = [
             models.UniqueConstraint(fields=["user", "skill"], name="techskill_unique"),
         ]

@@ -215,6 +215,10 @@ FIELD_LABELS = {
     "signer": _("Signed by"),
     "fields": _("Fields"),
     "kind": _("Kind"),
+    "amount": _("Amount"),
+    "amount_seen": _("Amount shown to the customer"),
+    "photo": _("Photo"),
+    "size": _("Size"),
     "details": _("Details"),
     "extra": _("Details"),
 }

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Unit(models.TextChoices):
@@ -24,7 +25,7 @@ WHOLE_UNITS = {Unit.PIECE, Unit.SET, Unit.PAIR, Unit.BOX}
 
 class StockClass(models.TextChoices):
     COMMON = "common", _("Common")
-    CRITICAL = "critical", _("Critical")
+    CRITICAL = "critical", pgettext_lazy("stock class", "Critical")
     RARE = "rare", _("Rarely used")
 
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.core.errors import DomainError, InvalidInput
+from aftersales.core.present import label_of
 from aftersales.customers.models import ProductModel
 
 from .choices import StockClass, Unit
@@ -28,8 +29,8 @@ MAX_BYTES = 5 * 1024 * 1024
 
 # column key → (header written on export, headers accepted on import)
 CATALOG_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "code": (gettext_lazy("Part code"), ("code", "part code", "配件编码", "编码")),
-    "name": (gettext_lazy("Name"), ("name", "名称", "配件名称")),
+    "code": (gettext_lazy("Part code"), ("code", "part code", "备件编码", "配件编码", "编码")),
+    "name": (pgettext_lazy("part", "Name"), ("name", "名称", "备件名称", "配件名称")),
     "specification": (gettext_lazy("Specification"), ("specification", "spec", "规格", "规格型号")),
     "unit": (gettext_lazy("Unit"), ("unit", "单位")),
     "stock_class": (gettext_lazy("Stock class"), ("stock class", "class", "类别", "库存类别")),
@@ -45,7 +46,10 @@ CATALOG_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "active": (gettext_lazy("Active"), ("active", "启用")),
 }
 STOCK_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "part": (gettext_lazy("Part code"), ("part", "code", "part code", "配件编码", "编码")),
+    "part": (
+        gettext_lazy("Part code"),
+        ("part", "code", "part code", "备件编码", "配件编码", "编码"),
+    ),
     "location": (
         gettext_lazy("Location"),
         ("location", "location code", "库位", "库位编码", "仓库"),
@@ -66,7 +70,8 @@ UNIT_ALIASES = {
 CLASS_ALIASES = {
     **{c.value: c.value for c in StockClass},
     "常用": StockClass.COMMON, "关键": StockClass.CRITICAL, "稀有": StockClass.RARE,
-    "少用": StockClass.RARE, "不常用": StockClass.RARE,
+    "少用": StockClass.RARE, "不常用": StockClass.RARE, "极少使用": StockClass.RARE,
+    "rarely used": StockClass.RARE,
 }  # fmt: skip
 TRUE = {"1", "true", "yes", "y", "是", "启用", "x", "✓"}
 FALSE = {"0", "false", "no", "n", "否", "停用", ""}
@@ -299,8 +304,8 @@ def catalog_workbook(parts: list[Part], totals: dict[int, dict[str, Decimal]]) -
                 part.code,
                 part.name,
                 part.specification,
-                part.unit,
-                part.stock_class,
+                label_of(Unit, part.unit),
+                label_of(StockClass, part.stock_class),
                 float(part.standard_cost),
                 float(part.list_price),
                 float(part.reorder_point),

@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from aftersales.core.exports import neutralise, new_workbook, xlsx_response
+from aftersales.core.present import label_of
+from aftersales.parts.choices import StockClass
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: Iterable[list[Any]], first=False):
@@ -84,13 +86,18 @@ def scorecard_workbook(rows: list[dict], start, end) -> Workbook:
     return wb
 
 
+def _class_label(value: str) -> str:
+    """A stock class by its label; the figures' total row is "all"."""
+    return _("All") if value == "all" else label_of(StockClass, value)
+
+
 def figures_workbook(summary: dict) -> Workbook:
     wb = new_workbook()
     _sheet(
         wb,
         _("Stock value"),
         [_("Stock class"), _("Value")],
-        ([k, v] for k, v in summary["stock_value"].items()),
+        ([_class_label(k), v] for k, v in summary["stock_value"].items()),
         first=True,
     )
     _sheet(
@@ -108,7 +115,7 @@ def figures_workbook(summary: dict) -> Workbook:
         (
             [
                 r.period,
-                r.stock_class,
+                _class_label(r.stock_class),
                 r.issued_cost,
                 r.opening_value,
                 r.closing_value,

@@ -1,18 +1,21 @@
 """The permission matrix's world (organisation, one person per role, customers, cases, a work
 order, stock, a supplier, a routing rule), with what makes the screens show their codes: the
-default service levels with clocks running, met and escalated, a work order taken to the
-customer's site with a part used, a technician's skills, and a price rule by customer
-tier. Built once per module inside a transaction that is rolled back at the end."""
+default service levels with clocks running, met and escalated, a work order done on the
+customer's site with a part used and signed off (so it has a repair report), a technician's
+skills, and a price rule by customer tier. Built once per module inside a transaction that is
+rolled back at the end."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 
 from aftersales.conftest import make_case
+from aftersales.core.testing import image_bytes
 from aftersales.tests_permissions.conftest import (  # noqa: F401  (fixtures)
     _build,
     _matrix_media,
@@ -30,13 +33,19 @@ def _enrich(built: dict) -> None:
     from aftersales.sla.defaults import policies_seed_default
     from aftersales.workorders.models import Skill, WorkOrder
     from aftersales.workorders.services import (
+        order_totals,
         workorder_accept,
         workorder_check_in,
+        workorder_complete,
         workorder_depart,
         workorder_part_add,
+        workorder_photo_add,
+        workorder_record,
+        workorder_sign,
         workorder_start,
     )
     from aftersales.workorders.staff import skill_grant
+    from aftersales.workorders.tests.conftest import signature_png
 
     users = built["users"]
     agent, technician = users["agent"], users["technician"]
@@ -69,6 +78,33 @@ def _enrich(built: dict) -> None:
     workorder_part_add(
         actor=technician, order=order, part_code=built["mine"]["part"], quantity=Decimal(1)
     )
+    # the technician finishes the job: record, photos, the customer's signature, completion
+    order = workorder_record(
+        actor=technician,
+        order=order,
+        findings="室外机不转",
+        fault_cause="启动电容失效",
+        repair_details="更换启动电容",
+        result="制冷恢复正常",
+        labour_minutes=60,
+    )
+    for kind in ("before", "after"):
+        workorder_photo_add(
+            actor=technician,
+            order=order,
+            kind=kind,
+            upload=SimpleUploadedFile(f"{kind}.png", image_bytes("PNG"), "image/png"),
+        )
+    order.refresh_from_db()
+    workorder_sign(
+        actor=technician,
+        order=order,
+        signature=signature_png(),
+        signer_name="张三丰",
+        amount_seen=order_totals(order)["chargeable"],
+    )
+    order.refresh_from_db()
+    workorder_complete(actor=technician, order=order)
     washer, _new = Skill.objects.get_or_create(code="washer", defaults={"name": "洗衣机维修"})
     skill_grant(actor=users["dispatcher"], user=technician, skill=washer, level=3)
     skill_grant(actor=users["dispatcher"], user=technician, skill=Skill.objects.get(code="aircon"))

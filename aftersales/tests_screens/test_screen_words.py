@@ -2,13 +2,18 @@
 
 Each HTML page of the permission matrix is rendered with the test client for every actor the
 matrix lets in, in Simplified Chinese and in English, on the matrix's world of records. The
-visible text (see :mod:`.words`) must hold no snake_case identifier, no Python value, no stored
+visible text (see :mod:`.words`), and the text of the Excel and PDF documents people download,
+must hold no snake_case identifier, no Python value, no stored
 choice value in place of its label, and on a Chinese page no untranslated English word; data that
 is written the same in every language (names, codes, e-mail addresses) is allowed.
 """
 
 from __future__ import annotations
 
+import io
+import subprocess
+
+import openpyxl
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -70,22 +75,67 @@ def render(world: dict, row: Row, actor: str, language: str):
     return response
 
 
-def page_findings(world: dict, row: Row) -> list[str]:
+def readable_text(response) -> list[str] | None:
+    """What a person reads in a response: an HTML page's visible text, an Excel workbook's
+    sheet names and cells, a PDF's text; ``None`` for anything else (JSON, images)."""
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "html" in kind:
+        return visible_text(body.decode())
+    if "spreadsheetml" in kind:
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        texts = list(book.sheetnames)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                texts.extend(str(v) for v in row if isinstance(v, str) and v.strip())
+        return texts
+    if "pdf" in kind:
+        out = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"],
+            input=body,
+            capture_output=True,
+            check=True,
+        )
+        return [line.strip() for line in out.stdout.decode().splitlines() if line.strip()]
+    return None
+
+
+def row_findings(world: dict, row: Row, actors: list[str]) -> list[str]:
     allowed = data_words()
     found: list[str] = []
-    for actor, code in zip(ACTORS, row.expect.split(), strict=True):
-        if int(code) not in _SHOWN:
-            continue
+    for actor in actors:
         for language in LANGUAGES:
-            response = render(world, row, actor, language)
-            if "html" not in response.get("Content-Type", ""):
+            texts = readable_text(render(world, row, actor, language))
+            if texts is None:
                 continue
-            texts = visible_text(response.content.decode())
             found.extend(f"{actor} {language}: {hit}" for hit in findings(texts, language, allowed))
     return list(dict.fromkeys(found))
 
 
 @pytest.mark.parametrize("row", _pages(), ids=[row.key for row in _pages()])
 def test_page_reads_as_words(world, row):
-    found = page_findings(world, row)
+    actors = [a for a, c in zip(ACTORS, row.expect.split(), strict=True) if int(c) in _SHOWN]
+    found = row_findings(world, row, actors)
     assert not found, f"{row.key} {row.path}: {len(found)} findings\n" + "\n".join(found)
+
+
+# Documents the matrix reaches only as a refusal or not at all: the repair report of the
+# world's signed-off order (page and PDF) and the purchasing exports, for who may read them.
+DOCUMENTS = [
+    ("workorders:report", "/workorders/{workorder}/report/", ["dispatcher", "supervisor"]),
+    ("workorders:report_pdf", "/workorders/{workorder}/report.pdf", ["dispatcher"]),
+    ("purchasing:order_list xlsx", "/purchasing/?format=xlsx", ["parts_keeper"]),
+    ("purchasing:scorecard xlsx", "/purchasing/scorecard/?format=xlsx", ["parts_keeper"]),
+    ("purchasing:figures xlsx", "/purchasing/figures/?format=xlsx", ["parts_keeper"]),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "actors"), DOCUMENTS, ids=[d[0] for d in DOCUMENTS])
+def test_document_reads_as_words(world, name, path, actors):
+    row = Row(name, path, " ".join("200" for _ in ACTORS))
+    for actor in actors:
+        response = render(world, row, actor, "zh-hans")
+        assert response.status_code == 200, f"{name} as {actor}: {response.status_code}"
+        assert readable_text(response), f"{name} as {actor}: nothing to read"
+    found = row_findings(world, row, actors)
+    assert not found, f"{name} {path}: {len(found)} findings\n" + "\n".join(found)

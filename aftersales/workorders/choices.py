@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aftersales.core.audit_labels import register_value_labels
+
 
 class Status(models.TextChoices):
     NEW = "new", _("New")
@@ -59,14 +61,6 @@ class EventKind(models.TextChoices):
     REVIEW_RETURNED = "review_returned", _("Report returned with comments")
     REPORT_CORRECTED = "report_corrected", _("Report corrected")
     RESERVATIONS_RELEASED = "reservations_released", _("Reserved parts released")
-
-
-def label_of(choices: type[models.TextChoices], value: str) -> str:
-    """The label of a stored value, or the value itself when the choices do not know it."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
 
 
 class Urgency(models.TextChoices):
@@ -136,3 +130,7 @@ EVALUATION_DIMENSIONS: list[tuple[str, str]] = [
     ("staff_quality", _("Staff overall quality")),
     ("quality_problem_handling", _("Handling of quality problems")),
 ]
+
+
+# The audit log names a photo's kind (before or after the repair) by its label.
+register_value_labels("kind", PhotoKind.choices)

@@ -77,6 +77,11 @@ def _wait(predicate, timeout: float, step: float = 0.2):
     return predicate()
 
 
+def _log(tmp_path: Path) -> str:
+    """The end of what serve and its children said, for a failure message."""
+    return (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+
+
 def _note(subject: str) -> Notification:
     return Notification.objects.create(
         channel=Channel.EMAIL,
@@ -122,7 +127,7 @@ def test_a_killed_worker_comes_back_and_sends_what_waited(tmp_path):
     )
     url = f"http://127.0.0.1:{port}/accounts/login/"
     try:
-        assert _wait(lambda: _answers(url) == 200, 90), "the site never answered"
+        assert _wait(lambda: _answers(url) == 200, 180), _log(tmp_path)
         first = _wait(lambda: _worker(serve.pid), 30)
         assert first, "no worker started"
         # the first worker sends what the outbox held when it started

@@ -66,6 +66,8 @@ UNIT_ALIASES = {
     "个": Unit.PIECE, "件": Unit.PIECE, "只": Unit.PIECE, "台": Unit.PIECE, "块": Unit.PIECE,
     "套": Unit.SET, "副": Unit.PAIR, "对": Unit.PAIR, "盒": Unit.BOX, "箱": Unit.BOX,
     "米": Unit.METRE, "千克": Unit.KILOGRAM, "公斤": Unit.KILOGRAM, "升": Unit.LITRE,
+    # the English labels, as an English export writes them
+    "piece": Unit.PIECE, "metre": Unit.METRE, "kilogram": Unit.KILOGRAM, "litre": Unit.LITRE,
 }  # fmt: skip
 CLASS_ALIASES = {
     **{c.value: c.value for c in StockClass},

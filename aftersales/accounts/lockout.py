@@ -16,7 +16,10 @@ class LockoutHandler(AxesDatabaseHandler):
         """Failures measured against ``AXES_FAILURE_LIMIT``: those of the user name at this
         address, or the full limit once the address alone has reached its own limit."""
         # one query set per entry of AXES_LOCKOUT_PARAMETERS: (user name, address), address
-        by_pair, by_address = self.get_user_attempts(request, credentials)
+        attempts = self.get_user_attempts(request, credentials)
+        if len(attempts) != 2:  # parameters set otherwise: axes counts as it does
+            return super().get_failures(request, credentials)
+        by_pair, by_address = attempts
         pair = by_pair.aggregate(n=Sum("failures_since_start"))["n"] or 0
         address = by_address.aggregate(n=Sum("failures_since_start"))["n"] or 0
         if address >= settings.AXES_IP_FAILURE_LIMIT:

@@ -119,7 +119,7 @@ def workorder_create(
     ):
         raise InvalidInput(_("The coordinates are out of range."), code="coords")
     point = WorkOrder(address=address[:300])
-    if from_default:
+    if from_default and default is not None:
         point.latitude, point.longitude = default.latitude, default.longitude
         point.geo_precision, point.geo_source = default.geo_precision, default.geo_source
     else:  # typed coordinates, else the typed address located offline

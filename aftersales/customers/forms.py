@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aftersales.core.validators import EmailAddressField
+
 from .choices import CustomerKind, CustomerTier
 from .models import ProductModel
 
@@ -91,7 +93,7 @@ class CustomerEditForm(_VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=pgettext_lazy("customer", "Kind"), choices=CustomerKind.choices)
     company_name = forms.CharField(label=_("Company"), max_length=200, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = EmailAddressField(label=_("E-mail"), required=False)
     tier = forms.ChoiceField(label=_("Tier"), choices=CustomerTier.choices)
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=[("zh-hans", "简体中文"), ("en", "English")]
@@ -107,7 +109,7 @@ class CustomerEditForm(_VersionedForm):
 class ContactEditForm(_VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=30)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = EmailAddressField(label=_("E-mail"), required=False)
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
 
     MASKED = ("phone", "email")

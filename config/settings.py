@@ -100,6 +100,9 @@ if _env_bool("AFTERSALES_DEMO", True):
     INSTALLED_APPS.append("aftersales.demo")
 
 MIDDLEWARE = [
+    # first: forwarded headers from anyone but a trusted proxy are dropped before anything
+    # (the HTTPS redirect included) reads them
+    "aftersales.core.middleware.UntrustedForwardingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

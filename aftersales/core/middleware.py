@@ -10,7 +10,24 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from .request_context import client_address, client_ip
+from .request_context import client_address, client_ip, from_trusted_proxy
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+
+
+class UntrustedForwardingMiddleware:
+    """Drop ``X-Forwarded-*`` headers unless the connection comes from a proxy listed in
+    ``TRUSTED_PROXIES``: a client cannot claim HTTPS (``SECURE_PROXY_SSL_HEADER``) or another
+    address by writing the headers itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not from_trusted_proxy(request):
+            for name in FORWARDED_HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

@@ -31,6 +31,13 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
         return None
 
 
+def from_trusted_proxy(request) -> bool:
+    """Whether the connection comes from one of ``TRUSTED_PROXIES``."""
+    trusted = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
+    return bool(trusted) and peer is not None and any(peer in net for net in trusted)
+
+
 def client_address(request) -> str | None:
     """The address of the client that sent ``request``.
 
@@ -41,10 +48,9 @@ def client_address(request) -> str | None:
     a rate limit, or to get someone else locked out).
     """
     remote = request.META.get("REMOTE_ADDR") or None
-    trusted = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
-    peer = _address(remote or "")
-    if not trusted or peer is None or not any(peer in net for net in trusted):
+    if not from_trusted_proxy(request):
         return remote
+    trusted = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [h for h in (x.strip() for x in forwarded.split(",")) if h]
     for hop in reversed(hops):

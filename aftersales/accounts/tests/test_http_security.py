@@ -58,6 +58,7 @@ def test_under_https_plain_http_is_redirected_and_cookies_are_secure(client, set
     settings.SESSION_COOKIE_SECURE = True
     settings.CSRF_COOKIE_SECURE = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's address stands for the proxy
     response = client.get("/accounts/login/")
     assert response.status_code == 301 and response["Location"].startswith("https://")
     response = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
@@ -144,3 +145,17 @@ def test_forwarded_address_is_believed_only_from_a_trusted_proxy(settings):
     assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
     junk = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="nonsense")
     assert client_address(junk) == "10.0.0.2"
+
+
+@pytest.mark.django_db
+def test_only_a_trusted_proxy_may_say_the_request_came_over_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    # a client that reaches the app directly cannot claim HTTPS
+    direct = client.get(
+        "/accounts/login/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_PROTO="https"
+    )
+    assert direct.status_code == 301 and direct["Location"].startswith("https://")
+    proxied = client.get("/accounts/login/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_PROTO="https")
+    assert proxied.status_code == 200

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aftersales.core.access import staff_required
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import add_domain_error
+from aftersales.customers import privacy
 from aftersales.customers import services as customer_services
 from aftersales.customers.forms import AssetForm, CustomerCreateForm, CustomerSearchForm
 from aftersales.customers.models import Asset, Customer
@@ -256,6 +257,10 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
     search = CustomerSearchForm(request.GET)
     text = search.cleaned_data["q"] if search.is_valid() else ""
     results = customer_lookup(user=request.user, text=text) if text else []
+    # whole phone numbers in the look-up: an access to each customer's data (PIPL access log)
+    privacy.record_if_unmasked(
+        actor=request.user, kind=privacy.Kind.LIST, customers=results, where=request.path
+    )
     return render(
         request,
         "cases/partials/_intake_lookup.html",

@@ -130,3 +130,13 @@ def test_an_api_case_read_with_the_contact_phone_whole_is_logged(client, users, 
     body = client.get(f"/api/v1/cases/{case.number}").json()
     assert body["contact"]["phone"] == "+8613812345678"
     assert _rows() == [("supervisor", customers["alice"].pk, Kind.API, True)]
+
+
+def test_the_intake_look_up_with_whole_numbers_is_logged(client, users, customers):
+    url = reverse("cases:intake_lookup")
+    client.force_login(users["agent"])  # numbers masked: nothing to log
+    assert "张三丰" in client.get(url, {"q": "张三丰"}).content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(users["supervisor"])
+    assert "张三丰" in client.get(url, {"q": "张三丰"}).content.decode()
+    assert _rows() == [("supervisor", customers["alice"].pk, Kind.LIST, True)]

@@ -83,6 +83,7 @@ def test_signature_kept_across_resize_and_rotation(
         > box["width"]
     )
     assert canvas_ink(phone) > drawn * 0.5
+    pad.scroll_into_view_if_needed()
     screenshot(phone, "wo-signature-landscape-812", full_page=False)
     # and back to portrait
     phone.set_viewport_size({"width": 375, "height": 812})

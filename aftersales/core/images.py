@@ -33,8 +33,10 @@ def apply_pillow_limit() -> None:
     Image.MAX_IMAGE_PIXELS = max_pixels()
 
 
-def _too_large(name: str, width: int | None = None, height: int | None = None) -> InvalidInput:
-    limit = max_pixels()
+def _too_large(
+    name: str, width: int | None = None, height: int | None = None, limit: int | None = None
+) -> InvalidInput:
+    limit = limit or max_pixels()
     return InvalidInput(
         _("“%(name)s” is too large an image: at most %(limit)s megapixels are accepted.")
         % {"name": name, "limit": f"{limit / 1_000_000:g}"},
@@ -43,10 +45,14 @@ def _too_large(name: str, width: int | None = None, height: int | None = None) -
     )
 
 
-def check_image(data: bytes | IO[bytes], *, name: str = "") -> tuple[int, int]:
+def check_image(
+    data: bytes | IO[bytes], *, name: str = "", limit: int | None = None
+) -> tuple[int, int]:
     """Return the image's ``(width, height)`` or raise :class:`InvalidInput`: ``image_too_large``
-    for more pixels than allowed, ``attachment_corrupt`` for a file that is not a readable
-    image. Only the header is read for the size, then the file is verified."""
+    for more pixels than allowed (``limit``, else ``IMAGE_MAX_PIXELS``), ``attachment_corrupt``
+    for a file that is not a readable image. Only the header is read for the size, then the
+    file is verified."""
+    limit = min(limit or max_pixels(), max_pixels())
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     start = stream.tell() if hasattr(stream, "tell") else 0
     try:
@@ -54,11 +60,11 @@ def check_image(data: bytes | IO[bytes], *, name: str = "") -> tuple[int, int]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(stream) as img:
                 width, height = img.size
-                if width * height > max_pixels():
-                    raise _too_large(name, width, height)
+                if width * height > limit:
+                    raise _too_large(name, width, height, limit)
                 img.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_large(name) from exc
+        raise _too_large(name, limit=limit) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InvalidInput(
             _("“%(name)s” is not a readable image.") % {"name": name},

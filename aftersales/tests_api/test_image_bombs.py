@@ -152,6 +152,15 @@ def test_work_order_photo_and_signature_api(order, users, techs, visit_day):  # 
     )
     assert r.status_code == 422 and r.json()["code"] == "image_too_large"
     assert WorkOrder.objects.get(pk=order.pk).signed_at is None
+    # a signature has a tighter limit than a photo: reading its ink decodes every pixel
+    tall = SimpleUploadedFile("signature.png", bomb_png(3000, 3000), content_type="image/png")
+    r = c.post(
+        base + "/signature",
+        {"file": tall, "signer_name": "张三丰", "amount_seen": "0.00"},
+        **EN,
+    )
+    assert r.status_code == 422 and r.json()["code"] == "image_too_large"
+    assert "at most 8 megapixels" in r.json()["message"]
 
 
 def test_part_picture(users):

@@ -68,6 +68,9 @@ MAX_PHOTOS = 20
 
 
 SIGNATURE_MAX_BYTES = 512 * 1024
+# A signature pad is a few megapixels even on a tablet at 3× pixel ratio (2436 × 540 on a
+# phone turned sideways); checking the ink decodes every pixel, so far larger ones are refused.
+SIGNATURE_MAX_PIXELS = 8_000_000
 
 
 def sides_of(actor: Any, order: WorkOrder) -> set[str]:

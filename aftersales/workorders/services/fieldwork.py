@@ -24,6 +24,7 @@ from aftersales.cases.attachments import sniff_upload
 from aftersales.cases.choices import Status as CaseStatus
 from aftersales.core.audit import audit_record, model_snapshot
 from aftersales.core.errors import Conflict, InvalidInput, TransitionNotAllowed
+from aftersales.core.images import check_image
 from aftersales.core.versions import versioned_update
 
 from .. import integrations
@@ -34,6 +35,7 @@ from .base import (
     MAX_PHOTOS,
     ORDER_CHANGED,
     SIGNATURE_MAX_BYTES,
+    SIGNATURE_MAX_PIXELS,
     _case_follow,
     event_add,
     sides_of,
@@ -394,6 +396,8 @@ def workorder_sign(
     content_type, _ext = sniff_upload(upload)
     if content_type != "image/png":
         raise InvalidInput(_("The signature must be a PNG image."), code="attachment_type")
+    # a phone's pad is a few megapixels at most; reading the ink decodes every pixel
+    check_image(signature, name="signature.png", limit=SIGNATURE_MAX_PIXELS)
     _check_not_blank(signature)
     owed = order_totals(order)["chargeable"]
     if Decimal(amount_seen).quantize(Decimal("0.01")) != owed:

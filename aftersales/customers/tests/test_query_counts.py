@@ -19,13 +19,14 @@ from aftersales.customers.services import address_add, asset_create, contact_add
 
 pytestmark = pytest.mark.django_db
 
-# session, user, permissions and groups, the rows (plus one prefetch of their contacts), and
-# what the page frame needs
-CUSTOMER_LIST = 7
-CUSTOMER_SEARCH = 7
+# session, user, permissions and groups, the rows (plus one prefetch of their contacts), what
+# the page frame needs, and for a role that sees numbers whole one insert into the personal data
+# access log for all the customers shown
+CUSTOMER_LIST = 8
+CUSTOMER_SEARCH = 8
 CUSTOMER_PAGE = 12
-API_CUSTOMER_LIST = 6
-API_CUSTOMER_DETAIL = 9
+API_CUSTOMER_LIST = 7
+API_CUSTOMER_DETAIL = 10
 # The role check reads the user's role names once (is_customer) besides the permissions.
 API_ASSET_LIST = 6
 

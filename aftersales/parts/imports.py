@@ -337,5 +337,6 @@ def stock_template_workbook() -> bytes:
 
     wb = new_workbook()
     ws = wb.active
+    ws.title = str(_("Opening stock"))
     ws.append([str(label) for label, _aliases in STOCK_COLUMNS.values()])
     return xlsx_bytes(wb)

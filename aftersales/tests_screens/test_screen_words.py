@@ -10,6 +10,7 @@ is written the same in every language (names, codes, e-mail addresses) is allowe
 
 from __future__ import annotations
 
+import copy
 import io
 import subprocess
 
@@ -63,6 +64,7 @@ def render(world: dict, row: Row, actor: str, language: str):
     ids = world["mine"]
     path = fill(row.path, ids)
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    cookies = copy.deepcopy(client.cookies)  # a message or sign-out must not reach the next
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     with transaction.atomic():
         if row.method == "get":
@@ -72,6 +74,7 @@ def render(world: dict, row: Row, actor: str, language: str):
         else:
             response = client.post(path, data=fill(row.payload, ids, path), **headers)
         transaction.set_rollback(True)
+    client.cookies = cookies
     return response
 
 

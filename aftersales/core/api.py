@@ -351,6 +351,13 @@ class AuditQuery(InputSchema):
     )
     object_id: str = Field("", max_length=64, pattern=r"^[A-Za-z0-9_.:-]*$")
     actor: str = Field("", max_length=150, description="User name")
+    number: str = Field(
+        "",
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]*$",
+        description="The number of the object or of the case or order it belongs to, "
+        "e.g. SC-2026-000123",
+    )
     cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
@@ -363,6 +370,7 @@ class AuditOut(Schema):
     object_type: str
     object_id: str
     object_repr: str
+    object_ref: str = Field(description="The number people quote (SC-…, WO-…, PO-…), or empty")
     before: Any = None
     after: Any = None
     reason: str
@@ -387,6 +395,8 @@ def audit_list(request: HttpRequest, filters: Query[AuditQuery]):
             qs = qs.filter(**{name: value})
     if filters.actor:
         qs = qs.filter(actor_label=filters.actor)
+    if filters.number:
+        qs = qs.filter(object_ref__in=sorted({filters.number, filters.number.upper()}))
     page = paginate(qs, order=["-id"], cursor=filters.cursor, limit=filters.limit)
     return {
         "items": [
@@ -398,6 +408,7 @@ def audit_list(request: HttpRequest, filters: Query[AuditQuery]):
                 "object_type": r.object_type,
                 "object_id": r.object_id,
                 "object_repr": r.object_repr,
+                "object_ref": r.object_ref,
                 "before": r.before,
                 "after": r.after,
                 "reason": r.reason,

@@ -219,3 +219,12 @@ def test_a_large_log_costs_the_same_few_queries(client, users, log):
     html = client.get(url, {"number": "SC-2026-000042"}, **ZH).content
     expected = sum(1 for i in range(4000) if i % 97 == 42 and i % 3 != 0)
     assert count_in(html) == expected
+
+
+def test_api_finds_records_by_number(client, users, log):
+    client.force_login(users["auditor"])
+    number = log["case"].number
+    body = client.get("/api/v1/audit", {"number": number.lower()}).json()
+    assert {item["action"] for item in body["items"]} >= {"workorder.assign", "case.update"}
+    assert {item["object_ref"] for item in body["items"]} == {number}
+    assert client.get("/api/v1/audit", {"number": "SC 1"}).status_code == 422

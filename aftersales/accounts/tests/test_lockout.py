@@ -24,7 +24,9 @@ def test_an_attacker_behind_the_proxy_cannot_lock_the_victim_out(client, users, 
     for _ in range(settings.AXES_FAILURE_LIMIT + 3):
         _login(client, "agent", "wrong", **attacker)
     # the attacker's address is locked for this user name …
-    assert _login(client, "agent", GOOD, **attacker).status_code == 429
+    locked = _login(client, "agent", GOOD, **attacker)
+    assert locked.status_code == 429
+    assert "该设备或网络的登录已暂停" in locked.content.decode()
     # … the agent at their own desk signs in
     response = _login(client, "agent", GOOD, **victim)
     assert response.status_code == 302

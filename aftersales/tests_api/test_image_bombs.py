@@ -211,4 +211,15 @@ def test_inspection_photo(users, parts, suppliers, warehouse, promised):  # noqa
     )
     assert 400 <= r.status_code < 500
     assert ZH_MESSAGE in r.content.decode()
+    r = keeper.post(
+        f"/api/v1/purchasing/receipt-lines/{receipt_line.pk}/inspection",
+        data={
+            "accepted": "3",
+            "rejected": "1",
+            "defect_description": "铭牌错误",
+            "photos": [bomb()],
+        },
+        **EN,
+    )
+    assert r.status_code == 422 and r.json()["code"] == "image_too_large"
     assert not InspectionPhoto.objects.exists()

@@ -10,8 +10,17 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from aftersales.core.api import number_problem
 from aftersales.core.errors import InvalidInput
 
 from .choices import CaseType
@@ -19,6 +28,17 @@ from .choices import CaseType
 
 class _Extra(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="wrap")
+    @classmethod
+    def _strict_numbers(cls, raw: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """The API's rule for every body (``core.api.number_problem``): ``1`` is not ``true``,
+        ``true`` is not a mileage."""
+        value = handler(raw)
+        problem = number_problem(raw, value)
+        if problem:
+            raise PydanticCustomError("invalid_number", problem)
+        return value
 
 
 class ConsultationExtra(_Extra):

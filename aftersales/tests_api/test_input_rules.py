@@ -254,3 +254,20 @@ def test_ordinary_and_international_addresses_pass(users, email):
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    "case_type, extra",
+    [
+        ("repair_request", {"on_site": 1}),
+        ("warranty_claim", {"mileage_km": True}),
+        ("warranty_claim", {"mileage_km": "1e999999"}),
+    ],
+)
+def test_a_case_types_own_fields_follow_the_same_rules(users, customers, case_type, extra):
+    payload = {"customer_id": customers["alice"].pk, "case_type": case_type, "extra": extra}
+    response = agent_client(users).post(
+        "/api/v1/cases", data=json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert not Case.objects.exists()

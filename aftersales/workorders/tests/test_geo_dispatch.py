@@ -107,9 +107,11 @@ def test_the_suggestion_list_shows_the_distance_in_both_languages(
     url = reverse("workorders:order_detail", args=[shanghai_order.number])
     page = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "约 " in page and " 公里" in page
+    assert ">区县中心点</span>" in page  # how precise the order's location is
     c.post(reverse("set_language"), {"language": "en", "next": url})
     page = c.get(url).content.decode()
     assert "about " in page and " km" in page
+    assert ">district centroid</span>" in page
     with translation.override("en"):
         assert "more than 100 km away" in " ".join(
             dispatch.suggest_technicians(order=shanghai_order, limit=10)[-1].conflicts

@@ -71,3 +71,6 @@ MILESTONE_LABELS = {
     "onsite_arrival": _("Technician on site"),
 }
 register_value_labels("code", MILESTONE_LABELS)
+register_value_labels("recipients", Recipient.choices)
+register_value_labels("state", ClockState.choices)
+register_value_labels("kind", TargetKind.choices)

@@ -2,7 +2,8 @@
 
 :func:`visible_text` keeps the text nodes of an HTML page and the attributes a person sees or hears
 (``title``, ``placeholder``, ``aria-label``, ``alt`` and the value of a button); it drops scripts,
-styles, every other attribute and what is marked ``translate="no"`` (a file format's sample).
+styles, every other attribute and what is marked ``translate="no"`` (a file format's sample);
+a form field's hint may show a duration as it is typed (``8wh``).
 :func:`findings` names what gives an internal code away: a snake_case identifier, a Python value
 (``None``, ``{'…``), a stored choice value shown instead of its label, or (on a Chinese page) an
 English word that was never translated.
@@ -37,6 +38,11 @@ _SEEN_ATTRS = ("title", "placeholder", "aria-label", "alt")
 _BUTTON_TYPES = {"submit", "button", "reset"}
 
 
+class Hint(str):
+    """The text of a form field's hint (``form-text``): it may show what to type, such as a
+    duration written ``8wh``."""
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -44,6 +50,7 @@ class _Reader(HTMLParser):
         self.texts: list[str] = []
         self.title: list[str] = []
         self.in_title = False
+        self.hint_depth = 0  # open elements inside a form field's hint
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -54,6 +61,8 @@ class _Reader(HTMLParser):
                 self.skipping.append(tag)
             return
         values = dict(attrs)
+        if tag not in _VOID and (self.hint_depth or "form-text" in (values.get("class") or "")):
+            self.hint_depth += 1
         for name in _SEEN_ATTRS:
             if values.get(name):
                 self.texts.append(values[name] or "")
@@ -65,12 +74,14 @@ class _Reader(HTMLParser):
             self.in_title = False
         if self.skipping and tag == self.skipping[-1]:
             self.skipping.pop()
+        elif self.hint_depth and not self.skipping:
+            self.hint_depth -= 1
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title.append(data)
         elif not self.skipping:
-            self.texts.append(data)
+            self.texts.append(Hint(data) if self.hint_depth else data)
 
 
 def visible_text(html: str) -> list[str]:
@@ -80,7 +91,7 @@ def visible_text(html: str) -> list[str]:
     reader.feed(html)
     reader.close()
     texts = ["".join(reader.title), *reader.texts]
-    return [" ".join(t.split()) for t in texts if t and t.strip()]
+    return [type(t)(" ".join(t.split())) for t in texts if t and t.strip()]
 
 
 # Data and names that are written the same in every language.
@@ -111,11 +122,6 @@ ALLOWED_WORDS = {
     "GB",
     "MB",
     "KB",
-    "h",
-    "m",
-    "d",
-    "wd",
-    "wh",
     "km",
     "kg",
     "pcs",
@@ -128,6 +134,10 @@ _URL = re.compile(
     r"(?:https?://|/)[\w\-./?=&%#:+~]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\b(?:image|application|text)/[\w.+-]+|\b[A-Z][a-z]+/[A-Z][A-Za-z_]+"
 )
+# a service-level duration code (24h, 4wh, 1wd): in words on a Chinese page, and the working-time
+# codes in words on an English one too
+_DURATION_ANY = re.compile(r"(?<![\w.])\+?\d+(?:wm|wh|wd|m|h|d)(?![\w])")
+_DURATION_WORKING = re.compile(r"(?<![\w.])\+?\d+(?:wm|wh|wd)(?![\w])")
 _SNAKE = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])")
 _REPR = re.compile(r"\{'|'\}|\['|'\]|<\w+ object at|^(?:None|True|False)$")
 # an English word: letters only, not part of a code such as KFR-35GW or SC-2026-000123
@@ -170,6 +180,10 @@ def findings(texts: Iterable[str], language: str, allowed: Iterable[str] = ()) -
                 found.append(f"code {hit!r} in {text!r}")
         for hit in _REPR.findall(bare.strip()):
             found.append(f"python {hit!r} in {text!r}")
+        zh = language.startswith("zh")
+        durations = () if isinstance(text, Hint) else (_DURATION_ANY if zh else _DURATION_WORKING)
+        for hit in durations and durations.findall(bare):
+            found.append(f"duration code {hit!r} in {text!r}")
         if not language.startswith("zh"):
             continue
         # on an English page a label may read like its value ("active"); on a Chinese one not

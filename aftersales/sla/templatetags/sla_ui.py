@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aftersales.sla import selectors
 from aftersales.sla.choices import ClockState, PauseReason, TargetKind
@@ -63,6 +65,37 @@ def target_label(kind: str) -> Any:
         return TargetKind(kind).label
     except ValueError:
         return kind
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(wm|wh|wd|m|h|d)\s*$")
+
+
+@register.filter
+def duration_words(code: str) -> str:
+    """A policy's duration code in words: ``24h`` → 24 小时 / 24 hours, ``4wh`` → 4 个工作小时 /
+    4 working hours, ``1wd`` → 1 个工作日 / 1 working day; anything else as written."""
+    found = _DURATION.match(code or "")
+    if found is None:
+        return code or ""
+    n, unit = int(found[1]), found[2]
+    words = {
+        "m": ngettext("%(n)s minute", "%(n)s minutes", n),
+        "h": ngettext("%(n)s hour", "%(n)s hours", n),
+        "d": ngettext("%(n)s day", "%(n)s days", n),
+        "wm": ngettext("%(n)s working minute", "%(n)s working minutes", n),
+        "wh": ngettext("%(n)s working hour", "%(n)s working hours", n),
+        "wd": ngettext("%(n)s working day", "%(n)s working days", n),
+    }[unit]
+    return words % {"n": n}
+
+
+@register.filter
+def level_words(level: Any) -> str:
+    """When an escalation level fires, in words: at 75 % of the allowed time, or 4 working
+    hours past due."""
+    if level.trigger == "share":
+        return _("at %(share)s %% of the allowed time") % {"share": level.share_percent}
+    return _("%(span)s past due") % {"span": duration_words(level.past_due)}
 
 
 @register.filter

@@ -132,6 +132,7 @@ def _enrich(built: dict) -> None:
         reason="会员日",
         tier_discounts={"gold": "10", "silver": "5"},
     )
+    WorkOrder.objects.filter(pk=order.pk).update(required_skills=["aircon", "washer"])
     for side in ("mine", "other"):
         current = Case.objects.get(number=built[side]["case"])
         built[side]["version"] = current.version

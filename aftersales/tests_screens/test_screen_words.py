@@ -122,11 +122,14 @@ def test_page_reads_as_words(world, row):
     assert not found, f"{row.key} {row.path}: {len(found)} findings\n" + "\n".join(found)
 
 
-# Documents the matrix reaches only as a refusal or not at all: the repair report of the
-# world's signed-off order (page and PDF) and the purchasing exports, for who may read them.
+# Pages and documents the matrix reaches only as a refusal, not at all or without their
+# options: the repair report of the world's signed-off order (page and PDF), the queue drilled
+# down from the SLA report, and the purchasing exports, for who may read them.
 DOCUMENTS = [
     ("workorders:report", "/workorders/{workorder}/report/", ["dispatcher", "supervisor"]),
     ("workorders:report_pdf", "/workorders/{workorder}/report.pdf", ["dispatcher"]),
+    ("cases:queue sla", "/cases/?sla=met:first_response", ["supervisor"]),
+    ("cases:queue breached", "/cases/?sla=breached", ["supervisor"]),
     ("purchasing:order_list xlsx", "/purchasing/?format=xlsx", ["parts_keeper"]),
     ("purchasing:scorecard xlsx", "/purchasing/scorecard/?format=xlsx", ["parts_keeper"]),
     ("purchasing:figures xlsx", "/purchasing/figures/?format=xlsx", ["parts_keeper"]),

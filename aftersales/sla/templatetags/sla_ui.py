@@ -99,6 +99,14 @@ def level_words(level: Any) -> str:
 
 
 @register.filter
+def sla_filter_words(value: str) -> str:
+    """The queue's service-level filter (``met``, ``breached:first_response``) in words."""
+    state, _sep, kind = (value or "").partition(":")
+    words = str(clock_state_label(state))
+    return f"{words} · {target_label(kind)}" if kind else words
+
+
+@register.filter
 def milestone_label(code: str) -> str:
     """A milestone by the name people gave it: the target that ends on it, or a known one."""
     return selectors.milestone_name(code)

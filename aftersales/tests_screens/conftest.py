@@ -48,7 +48,8 @@ def _enrich(built: dict) -> None:
     from aftersales.parts.models import Location, Part
     from aftersales.parts.services import stock_receive
     from aftersales.purchasing.pricing import price_rule_propose
-    from aftersales.workorders.models import Skill, WorkOrder
+    from aftersales.workorders.followups import followup_schedule, survey_token
+    from aftersales.workorders.models import FollowUp, Skill, WorkOrder
     from aftersales.workorders.services import (
         order_totals,
         workorder_accept,
@@ -122,6 +123,10 @@ def _enrich(built: dict) -> None:
     )
     order.refresh_from_db()
     workorder_complete(actor=technician, order=order)
+    # its follow-up call, and the survey link the customer may get instead
+    follow_up = FollowUp.objects.filter(work_order=order).first() or followup_schedule(order=order)
+    built["mine"]["followup"] = follow_up.pk
+    built["mine"]["survey"] = survey_token(follow_up)
     washer, _new = Skill.objects.get_or_create(code="washer", defaults={"name": "洗衣机维修"})
     skill_grant(actor=users["dispatcher"], user=technician, skill=washer, level=3)
     skill_grant(actor=users["dispatcher"], user=technician, skill=Skill.objects.get(code="aircon"))

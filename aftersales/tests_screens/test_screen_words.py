@@ -123,11 +123,14 @@ def test_page_reads_as_words(world, row):
 
 
 # Pages and documents the matrix reaches only as a refusal, not at all or without their
-# options: the repair report of the world's signed-off order (page and PDF), the queue drilled
+# options: the repair report of the world's signed-off order (page and PDF), its follow-up
+# call and the customer's survey, the queue drilled
 # down from the SLA report, and the purchasing exports, for who may read them.
 DOCUMENTS = [
     ("workorders:report", "/workorders/{workorder}/report/", ["dispatcher", "supervisor"]),
     ("workorders:report_pdf", "/workorders/{workorder}/report.pdf", ["dispatcher"]),
+    ("workorders:followup_record", "/workorders/followups/{followup}/", ["agent"]),
+    ("workorders:survey", "/workorders/survey/{survey}/", ["anonymous", "customer"]),
     ("cases:queue sla", "/cases/?sla=met:first_response", ["supervisor"]),
     ("cases:queue breached", "/cases/?sla=breached", ["supervisor"]),
     ("purchasing:order_list xlsx", "/purchasing/?format=xlsx", ["parts_keeper"]),

@@ -123,9 +123,9 @@ def test_page_reads_as_words(world, row):
 
 
 # Pages and documents the matrix reaches only as a refusal, not at all or without their
-# options: the repair report of the world's signed-off order (page and PDF), its follow-up
-# call and the customer's survey, the queue drilled
-# down from the SLA report, and the purchasing exports, for who may read them.
+# options: the repair report of the world's signed-off order (page and PDF), its follow-up call
+# and the customer's survey, the queue drilled down from the SLA report, and the purchasing
+# exports, each for who may read it.
 DOCUMENTS = [
     ("workorders:report", "/workorders/{workorder}/report/", ["dispatcher", "supervisor"]),
     ("workorders:report_pdf", "/workorders/{workorder}/report.pdf", ["dispatcher"]),

@@ -389,13 +389,23 @@ def case_ids_matching(*, user: User, text: str) -> QuerySet | None:
     return qs.filter(_match_q(terms, cols)).values("object_id")
 
 
-def _visible_matches(user: User, terms: list[Term], kind: str | None) -> QuerySet[SearchEntry]:
+def _visible_matches(
+    user: User,
+    terms: list[Term],
+    kind: str | None,
+    *,
+    cols: _Columns | None = None,
+    guard: bool = True,
+) -> QuerySet[SearchEntry]:
     """The visible matching entries as one index-friendly statement: the match and the
-    permission filter in the same WHERE, no rank yet."""
+    permission filter in the same WHERE, no rank yet. ``cols`` and ``guard`` (the notes guard)
+    are for :func:`_newest_candidates`, which splits a guarded search in two."""
     allowed = searchable_kinds(user)
     kinds = [k for k in ([kind] if kind else allowed) if k in allowed]
-    cols = _columns_for(user)
-    qs = _guarded(SearchEntry.objects.filter(visible_entries_q(user, kinds)), user, terms, cols)
+    cols = cols or _columns_for(user)
+    qs = SearchEntry.objects.filter(visible_entries_q(user, kinds))
+    if guard:
+        qs = _guarded(qs, user, terms, cols)
     if connection.vendor == "postgresql":
         return qs.extra(where=["search_entry.tsv @@ %s::tsquery"], params=[_tsquery(terms, cols)])
     return qs.extra(
@@ -410,9 +420,26 @@ def _newest_candidates(
 ) -> list[tuple[int, float]]:
     """``(id, rank)`` of the newest ``bound + 1`` visible matches, newest first. The newest are
     taken first (GIN or FTS5 match, permission filter, ``ORDER BY id DESC LIMIT``) and only
-    those are ranked, so a word found in a fifth of all cases costs what ``bound`` rows cost."""
-    qs = _visible_matches(user, terms, kind)
+    those are ranked, so a word found in a fifth of all cases costs what ``bound`` rows cost.
+
+    A reader of the customer history whose notes search stops at the working scope gets two
+    such bounded statements instead of a per-row guard: the public text of everything they may
+    find, and public text and notes of what they may search the notes of; the newest of both."""
     cols = _columns_for(user)
+    notes_ok = _notes_beyond_work(user, cols)
+    if notes_ok is None:
+        return _newest_of(_visible_matches(user, terms, kind), terms, cols, bound)
+    public = _public_columns(cols)
+    everything = _visible_matches(user, terms, kind, cols=public, guard=False)
+    with_notes = _visible_matches(user, terms, kind, cols=cols, guard=False).filter(notes_ok)
+    ranks = dict(_newest_of(everything, terms, public, bound))
+    ranks.update(_newest_of(with_notes, terms, cols, bound))  # notes count in the rank
+    return sorted(ranks.items(), key=lambda c: -c[0])[: bound + 1]
+
+
+def _newest_of(
+    qs: QuerySet[SearchEntry], terms: list[Term], cols: _Columns, bound: int
+) -> list[tuple[int, float]]:
     if connection.vendor == "postgresql":
         try:
             inner_sql, inner_params = (

@@ -135,7 +135,7 @@ def number_problem(raw: Any, value: Any) -> str | None:
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
         if not finite:
             return _("Enter a finite number (not Infinity or NaN).")
-        if abs(value) >= MAX_NUMBER:
+        if abs(Decimal(value)) >= MAX_NUMBER:
             return _("The number is too large.")
         return None
     if isinstance(value, dict) and isinstance(raw, dict):

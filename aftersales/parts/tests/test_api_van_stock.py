@@ -1,6 +1,6 @@
-"""A technician reads through the API only the stock of their own van: a part's stock answers
-with their van's row and totals, not the warehouse's nor a colleague's van; a keeper still
-reads every location."""
+"""A technician reads only the stock of their own van, through the API and on the part page:
+a part's stock answers with their van's row and totals, not the warehouse's nor a colleague's
+van; a keeper still reads every location."""
 
 from __future__ import annotations
 
@@ -60,3 +60,12 @@ def test_keeper_reads_every_location(users, two_vans):
     body = as_user(users["parts_keeper"]).get("/api/v1/parts/CAP-35UF/stock").json()
     assert sorted(row["location"] for row in body["locations"]) == ["VAN-T1", "VAN-T2", "WH-SH"]
     assert body["on_hand"] == "27.000"
+
+
+def test_the_part_page_shows_a_technician_only_their_van(users, two_vans):
+    page = as_user(users["technician"]).get("/parts/CAP-35UF/").content.decode()
+    assert "VAN-T1" in page
+    assert "VAN-T2" not in page and "同事车载库" not in page
+    assert "上海中心仓" not in page
+    keeper_page = as_user(users["parts_keeper"]).get("/parts/CAP-35UF/").content.decode()
+    assert "VAN-T2" in keeper_page

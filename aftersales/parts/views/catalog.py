@@ -67,11 +67,11 @@ def part_list(request: HttpRequest) -> HttpResponse:
 @staff_required(*VIEW)
 @require_GET
 def part_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One part: what it is, its stock per location (from the stock rows), the latest ledger
-    rows and active reservations."""
+    """One part: what it is, its stock per location the user may see (from the stock rows; a
+    technician their own vans), the latest ledger rows and active reservations."""
     user = request.user
     part = selectors.part_get(code)
-    levels = selectors.stock_for_part(part)
+    levels = selectors.stock_for_part(part, user=user)
     on_hand = sum((Decimal(str(lvl.on_hand)) for lvl in levels), ZERO)
     reserved = sum((Decimal(str(lvl.reserved)) for lvl in levels), ZERO)
     movements = list(selectors.movement_list_for(user, part=part).order_by("-id")[:30])

@@ -88,5 +88,3 @@ def test_administrator_role_keeps_the_organisation_in_the_admin(client, users, o
     assert response.status_code == 302
     row = AuditLog.objects.get(action="servicecenter.update")
     assert row.after == {"name": "上海浦东服务中心（新址）"} and row.actor == admin_user
-
-

@@ -301,7 +301,7 @@ def _fields_named(name: str) -> tuple[models.Field, ...]:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if hasattr(field, "verbose_name"):
+        if isinstance(field, models.Field):  # reverse relations have no label of their own
             found.append(field)
     return tuple(found)
 
@@ -313,7 +313,7 @@ def _field(object_type: str, key: str) -> models.Field | None:
             field = model._meta.get_field(key)
         except FieldDoesNotExist:
             field = None
-        if field is not None and hasattr(field, "verbose_name"):
+        if isinstance(field, models.Field):
             return field
     if key in FIELD_LABELS:
         return None

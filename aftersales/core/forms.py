@@ -79,7 +79,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("Any")), *audit_object_choices()]
+        object_type = self.fields["object_type"]
+        assert isinstance(object_type, forms.ChoiceField)
+        object_type.choices = [("", _("Any")), *audit_object_choices()]
         self.fields["system"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):

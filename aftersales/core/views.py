@@ -81,9 +81,8 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     workbook, written through the formula-safe export helper; the export itself is audited."""
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return HttpResponse(
-            " ".join(str(e) for e in form.non_field_errors()) or _("Invalid filters."), status=422
-        )
+        message = " ".join(str(e) for e in form.non_field_errors()) or _("Invalid filters.")
+        return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
     base = AuditLog.objects.select_related("actor")
     qs = form.apply(base) if form.is_bound else base.filter(actor__isnull=False)
     rows = list(qs.order_by("-id")[:AUDIT_EXPORT_MAX])

@@ -153,6 +153,8 @@ def test_export_of_the_filtered_rows_is_formula_safe_and_audited(client, users, 
         for cell in row:
             assert cell.data_type != "f" and is_inert(cell.value), cell.value
     assert body[0][5].startswith("'=HYPERLINK") and body[0][7].startswith("'@SUM")
+    refused = client.get(reverse(EXPORT), {"date_from": "2026-03-02", "date_to": "2026-03-01"})
+    assert refused.status_code == 422 and refused["Content-Type"].startswith("text/plain")
     exported = AuditLog.objects.filter(action="audit.export").get()
     assert exported.actor == users["supervisor"] and exported.after["rows"] == 2
     assert exported.after["filters"] == {"actor": "agent"}
